@@ -1,0 +1,107 @@
+"""Build the lossguide site and run its checks.
+
+    nox -s docs          clean build of the site into build/html
+    nox -s serve         live-reloading build for authors
+    nox -s tests         pytest: package tests, doctests, and checks of the built site
+    nox -s reproducible  two clean builds must execute to identical outputs
+    nox -s lint          ruff
+    nox                  lint, tests and reproducible: what CI runs
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "virtualenv"  # uv does not see the local torch wheel
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "reproducible"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+# Every install goes through this file, which pins torch to the CPU release the site documents.
+CONSTRAINTS = ("--constraint", "constraints.txt")
+BUILD = Path("build")
+HTML = BUILD / "html"
+# Written after a build succeeds; a build without it is not trusted to be incremental.
+BUILD_OK = BUILD / "build-ok.json"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    session.install(*CONSTRAINTS, "--editable", ".")
+    if groups:
+        session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, *groups))
+
+
+def sphinx_build(session: nox.Session, html: Path, *options: str) -> None:
+    """Build the site into ``html``; myst-nb writes executed notebooks beside it."""
+    session.run(
+        "sphinx-build",
+        "--builder", "html",
+        "--fail-on-warning", "--keep-going", "--nitpicky",
+        "--jobs", "auto",
+        "docs", str(html),
+        *options,
+        env={"OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"},
+    )
+
+
+def clean_build(session: nox.Session, html: Path, *options: str) -> None:
+    shutil.rmtree(html.parent, ignore_errors=True)
+    sphinx_build(session, html, *options)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site from scratch, executing every page; warnings are errors."""
+    install(session, "docs")
+    BUILD_OK.unlink(missing_ok=True)
+    clean_build(session, HTML, *session.posargs)
+    BUILD_OK.write_text(json.dumps({"html": str(HTML)}))
+    session.log(f"The site is in {HTML / 'index.html'}")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Rebuild and reload the site in the browser whenever a page or the package changes."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild", "docs", str(HTML),
+        "--watch", "src",
+        "--ignore", str(BUILD.resolve()),
+        *session.posargs,
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the tests; build the site first, incrementally when a good build exists."""
+    install(session, "docs", "test")
+    if BUILD_OK.exists():
+        BUILD_OK.unlink()
+        sphinx_build(session, HTML)  # re-executes only changed pages, or all if src changed
+    else:
+        clean_build(session, HTML)
+    BUILD_OK.write_text(json.dumps({"html": str(HTML)}))
+    session.run("pytest", *session.posargs, env={"LOSSGUIDE_SITE": str(BUILD)})
+
+
+@nox.session
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice from scratch and require identical outputs in every cell."""
+    install(session, "docs", "test")
+    runs = [BUILD / "reproducible" / name / "html" for name in ("first", "second")]
+    for html in runs:
+        clean_build(session, html)
+    session.run(
+        "python", "tests/site/compare_builds.py", *(str(html.parent) for html in runs)
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint and check formatting with ruff."""
+    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
