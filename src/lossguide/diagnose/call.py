@@ -1,0 +1,149 @@
+"""A loss call taken apart: which loss, which argument is which, and the settings in force.
+
+:func:`read_call` binds the reader's arguments the way the loss itself would, so that a check
+can ask for ``call.tensor("target")`` or ``call.options["ignore_index"]`` whether the loss was
+a module (whose settings live on the instance) or a ``torch.nn.functional`` function (whose
+settings are keyword arguments, with torch's defaults otherwise).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import torch
+from torch.nn import _reduction
+
+from lossguide.catalog import Argument, LossSpec, lookup
+
+__all__ = ["BadCall", "LossCall", "Stats", "read_call"]
+
+
+class BadCall(Exception):
+    """The arguments do not fit the loss's signature; ``str()`` says how."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The extremes of a tensor, from one pass over it. NaN anywhere makes both NaN."""
+
+    low: float
+    high: float
+    count: int
+
+    @property
+    def finite(self) -> bool:
+        return bool(np.isfinite(self.low) and np.isfinite(self.high))
+
+    def within(self, low: float, high: float) -> bool:
+        return self.finite and low <= self.low and self.high <= high
+
+
+@dataclass
+class LossCall:
+    """The arguments of one call of one loss, by the catalog's argument names."""
+
+    spec: LossSpec
+    #: Each positional argument as the reader passed it.
+    raw: dict[str, object]
+    #: Each argument as a tensor: the reader's tensor itself, or a copy converted from an
+    #: array, list or number. Missing where no conversion was possible (ragged lists, strings).
+    tensors: dict[str, torch.Tensor]
+    #: ``reduction`` and every option the catalog lists for the loss, as the loss will see it.
+    options: dict[str, object]
+    _stats: dict[str, Stats | None] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def argument(self, name: str) -> Argument:
+        return next(argument for argument in self.spec.arguments if argument.name == name)
+
+    def tensor(self, name: str) -> torch.Tensor | None:
+        return self.tensors.get(name)
+
+    def stats(self, name: str) -> Stats | None:
+        """Min and max of an argument (``None`` if it is missing, empty or not numeric)."""
+        if name not in self._stats:
+            self._stats[name] = _stats_of(self.tensors.get(name))
+        return self._stats[name]
+
+
+def _stats_of(tensor: torch.Tensor | None) -> Stats | None:
+    if tensor is None or tensor.numel() == 0 or tensor.is_complex():
+        return None
+    if tensor.dtype == torch.bool:
+        tensor = tensor.to(torch.uint8)
+    low, high = torch.aminmax(tensor.detach())
+    return Stats(low.item(), high.item(), tensor.numel())
+
+
+def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object]) -> LossCall:
+    """Bind ``loss(*args, **kwargs)`` as torch would; raise :class:`BadCall` where it cannot."""
+    spec = lookup(loss)
+    is_module = isinstance(loss, torch.nn.Module)
+    function = type(loss).forward if is_module else loss
+    signature = _signature(function)
+    try:
+        bound = (
+            signature.bind(None, *args, **kwargs) if is_module else signature.bind(*args, **kwargs)
+        )
+    except TypeError as error:
+        names = ", ".join(argument.name for argument in spec.arguments)
+        raise BadCall(
+            f"{spec.name} is called as loss({names}), and these arguments do not fit: {error}"
+        ) from None
+    bound.apply_defaults()
+    parameters = list(signature.parameters)[1:] if is_module else list(signature.parameters)
+    raw = {
+        argument.name: bound.arguments[parameter]
+        for argument, parameter in zip(spec.arguments, parameters, strict=False)
+    }
+    options = (
+        _module_options(loss, spec) if is_module else _functional_options(bound.arguments, spec)
+    )
+    tensors = {
+        name: tensor for name, value in raw.items() if (tensor := _as_tensor(value)) is not None
+    }
+    return LossCall(spec, raw, tensors, options)
+
+
+@cache
+def _signature(function: Callable[..., object]) -> inspect.Signature:
+    return inspect.signature(function)
+
+
+def _module_options(loss: torch.nn.Module, spec: LossSpec) -> dict[str, object]:
+    return {name: getattr(loss, name, None) for name in ("reduction", *spec.options)}
+
+
+def _functional_options(arguments: dict[str, object], spec: LossSpec) -> dict[str, object]:
+    options = {name: arguments.get(name) for name in ("reduction", *spec.options)}
+    size_average, reduce = arguments.get("size_average"), arguments.get("reduce")
+    if size_average is not None or reduce is not None:  # the deprecated pair overrides reduction
+        options["reduction"] = _reduction.legacy_get_string(
+            size_average, reduce, emit_warning=False
+        )
+    return options
+
+
+def _as_tensor(value: object) -> torch.Tensor | None:
+    """The value as a tensor, copying arrays so that nothing the reader owns is shared."""
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, (str, bytes)) or value is None:
+        return None
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError):
+        return None
+    if array.dtype.kind not in "biuf":
+        return None
+    try:
+        return torch.from_numpy(array)
+    except TypeError:  # a NumPy dtype torch has no tensor type for
+        return None

@@ -1,0 +1,163 @@
+"""Checks of what kind of object and which dtype each argument is.
+
+These are the mistakes torch raises on, with messages that name a dtype or an attribute but
+not the change to make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from lossguide.catalog import Role
+from lossguide.diagnose.call import LossCall
+from lossguide.diagnose.evidence import fmt_shape
+from lossguide.diagnose.findings import Finding
+
+__all__ = ["CHECKS"]
+
+# Losses that compute in the promoted dtype of their arguments, so an integer input still works.
+_PROMOTING = frozenset({
+    "L1Loss", "MSELoss", "SmoothL1Loss", "GaussianNLLLoss", "PoissonNLLLoss",
+    "MarginRankingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+})  # fmt: skip
+
+# Losses that read class indices in a kernel accepting int64 or uint8 ("Long or Byte").
+_BYTE_OK = frozenset({"NLLLoss", "CrossEntropyLoss"})
+
+
+def _dtype(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
+
+
+def not_a_tensor(call: LossCall) -> Iterator[Finding]:
+    for argument in call.spec.arguments:
+        value = call.raw[argument.name]
+        if isinstance(value, torch.Tensor):
+            continue
+        if argument.role is Role.LENGTHS and isinstance(value, (list, tuple, int)):
+            continue  # CTCLoss takes its lengths as tuples or lists too
+        if isinstance(value, np.ndarray):
+            what = f"a NumPy array ({value.dtype}, shape {fmt_shape(value)})"
+        else:
+            what = f"a {type(value).__name__}"
+        yield Finding(
+            "not-a-tensor",
+            "error",
+            f"{argument.name} is {what}, but {call.name} takes tensors only; it fails with an "
+            f"error that does not say so, such as \"'int' object is not callable\". Convert it "
+            f"first: torch.as_tensor({argument.name}), or lossguide.as_tensors(loss, ...), "
+            f"which also gives each argument the dtype the loss needs.",
+        )
+
+
+def _inputs(call: LossCall) -> list[str]:
+    """The arguments that hold predictions: those before the target, or all of a triplet."""
+    names = [argument.name for argument in call.spec.arguments]
+    target = call.spec.target
+    return names[: names.index(target.name)] if target else names
+
+
+def input_not_floating(call: LossCall) -> Iterator[Finding]:
+    if call.name in _PROMOTING:
+        return
+    for name in _inputs(call):
+        tensor = call.tensor(name)
+        if tensor is not None and not (tensor.is_floating_point() or tensor.is_complex()):
+            yield Finding(
+                "input-not-floating",
+                "error",
+                f"{name} is {_dtype(tensor)}, but {call.name} computes in floating point and "
+                f"raises on integer inputs. Pass the model's float output, or convert with "
+                f"{name}.float().",
+            )
+
+
+def class_index_not_int64(call: LossCall) -> Iterator[Finding]:
+    target = call.spec.target
+    if target is None or target.role not in (
+        Role.CLASS_INDEX, Role.PADDED_CLASS_INDEX, Role.CLASS_INDEX_OR_PROBABILITIES
+    ) or call.name == "CTCLoss":  # fmt: skip
+        return
+    tensor, first = call.tensor(target.name), call.tensor(call.spec.arguments[0].name)
+    if tensor is None or tensor.dtype == torch.int64:
+        return
+    if call.name in _BYTE_OK and tensor.dtype == torch.uint8:
+        return
+    if target.role is Role.CLASS_INDEX_OR_PROBABILITIES and (
+        first is not None and tensor.shape == first.shape
+    ):
+        return  # class probabilities (or one-hot rows: see target-is-one-hot)
+    if tensor.is_floating_point():
+        fix = f"{target.name}.long()"
+        if target.role is Role.CLASS_INDEX_OR_PROBABILITIES:
+            fix += (
+                f" (CrossEntropyLoss reads a float target as class probabilities only when it "
+                f"has the input's shape, and this one has shape {fmt_shape(tensor)})"
+            )
+        why = f"holds {_dtype(tensor)} values"
+    else:
+        fix = f"{target.name}.long()"
+        why = f"is {_dtype(tensor)}"
+        if tensor.dtype == torch.int32:
+            why += " (NumPy's default integer on Windows, and what torch.IntTensor makes)"
+    yield Finding(
+        "class-index-not-int64",
+        "error",
+        f"{target.name} {why}, but {call.name} needs class indices as int64 and raises "
+        f"otherwise. Convert with {fix}.",
+    )
+
+
+def target_not_float(call: LossCall) -> Iterator[Finding]:
+    target = call.spec.target
+    if target is None or target.role is not Role.PROBABILITY:
+        return
+    tensor, first = call.tensor(target.name), call.tensor(call.spec.arguments[0].name)
+    if tensor is None:
+        return
+    if not tensor.is_floating_point():
+        yield Finding(
+            "target-not-float",
+            "error",
+            f"{target.name} is {_dtype(tensor)}, but {call.name} needs float targets and "
+            f"raises on integer ones even when they are 0 and 1. Convert with "
+            f"{target.name}.float() (or .to(input.dtype)).",
+        )
+    elif (
+        call.name == "BCELoss"
+        and first is not None
+        and first.is_floating_point()
+        and first.dtype != tensor.dtype
+    ):
+        yield Finding(
+            "target-not-float",
+            "error",
+            f"{target.name} is {_dtype(tensor)} and the input {_dtype(first)}; BCELoss needs "
+            f"both in one dtype and raises otherwise. Convert with "
+            f"{target.name}.to(input.dtype).",
+        )
+
+
+def lengths_not_integer(call: LossCall) -> Iterator[Finding]:
+    for argument in call.spec.arguments:
+        tensor = call.tensor(argument.name)
+        if argument.role is Role.LENGTHS and tensor is not None and tensor.is_floating_point():
+            yield Finding(
+                "lengths-not-integer",
+                "error",
+                f"{argument.name} holds {_dtype(tensor)} values, but lengths must be integers "
+                f"and {call.name} raises otherwise. Convert with {argument.name}.long().",
+            )
+
+
+CHECKS = (
+    not_a_tensor,
+    input_not_floating,
+    class_index_not_int64,
+    target_not_float,
+    lengths_not_integer,
+)

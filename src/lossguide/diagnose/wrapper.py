@@ -1,0 +1,77 @@
+"""A loss that checks each of its calls: a drop-in for the loss in a training loop."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from lossguide.catalog import lookup
+from lossguide.diagnose.core import diagnose
+from lossguide.diagnose.findings import LossguideWarning, describe
+
+__all__ = ["Checked", "checked"]
+
+_ON = ("warn", "raise")
+
+
+class Checked(nn.Module):
+    """``loss``, checked by :func:`lossguide.diagnose` before each call.
+
+    A module loss is registered as a submodule, so ``.to()``, ``.cuda()`` and
+    ``state_dict()`` reach its ``weight`` and ``pos_weight``.
+    """
+
+    def __init__(self, loss: nn.Module | Callable[..., torch.Tensor], on: str = "warn") -> None:
+        super().__init__()
+        if on not in _ON:
+            raise ValueError(f"on must be 'warn' or 'raise', not {on!r}")
+        if isinstance(loss, type):
+            raise TypeError(
+                f"checked() needs a loss instance, not the class {loss.__name__}: "
+                f"write checked({loss.__name__}())"
+            )
+        self.spec = lookup(loss)  # ValueError for anything that is not a torch.nn loss
+        self.on = on
+        if isinstance(loss, nn.Module):
+            self.loss = loss
+        else:
+            self.function = loss
+
+    def forward(self, *args: object, **kwargs: object) -> torch.Tensor:
+        loss = self.loss if "loss" in self._modules else self.function
+        findings = diagnose(loss, *args, **kwargs)
+        if findings:
+            text = f"{self.spec.name} call looks wrong:\n{describe(findings)}"
+            if self.on == "raise":
+                raise ValueError(text)
+            # stack: forward <- Module._call_impl <- Module._wrapped_call_impl <- the caller
+            warnings.warn(text, LossguideWarning, stacklevel=4)
+        return loss(*args, **kwargs)
+
+    def extra_repr(self) -> str:
+        function = "" if "loss" in self._modules else f"{self.function.__name__}, "
+        return f"{function}on={self.on!r}"
+
+
+def checked(loss: nn.Module | Callable[..., torch.Tensor], on: str = "warn") -> Checked:
+    """Wrap ``loss`` so that every call is checked first, then made.
+
+    With ``on="warn"`` a call that looks wrong issues a :class:`LossguideWarning` listing the
+    findings; with ``on="raise"`` it raises :class:`ValueError` instead, before calling the
+    loss. Either way a call that looks right returns exactly what ``loss`` returns.
+
+    >>> import torch
+    >>> from torch import nn
+    >>> criterion = checked(nn.CrossEntropyLoss(), on="raise")
+    >>> criterion(torch.zeros(2, 3), torch.tensor([0, 2]))
+    tensor(1.0986)
+    >>> criterion(torch.zeros(2, 3), torch.tensor([0, 3]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: CrossEntropyLoss call looks wrong:
+    - error [class-index-out-of-range]: target holds 1 label outside the classes (3); ...
+    """
+    return Checked(loss, on)
