@@ -73,3 +73,24 @@ def torch_loss(name: str, *args: Any, **kwargs: Any) -> np.ndarray | np.float64:
 @pytest.fixture(scope="session")
 def torch_twin() -> Callable[..., np.ndarray | np.float64]:
     return torch_loss
+
+
+def agrees_with_torch(name: str, *args: Any, **kwargs: Any) -> np.ndarray | np.float64:
+    """Call ``reference.<name>`` and torch's twin; assert they agree in value, type and shape."""
+    ours = getattr(reference, name)(*args, **kwargs)
+    theirs = torch_loss(name, *args, **kwargs)
+    reduction = inspect.signature(getattr(reference, name)).bind(*args, **kwargs)
+    if reduction.arguments.get("reduction", "mean") == "none":
+        assert isinstance(ours, np.ndarray), type(ours)
+        assert ours.dtype == np.float64
+        assert ours.shape == np.shape(theirs)
+    else:
+        assert isinstance(ours, np.float64), type(ours)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-7, atol=1e-12, err_msg=name)
+    return ours
+
+
+@pytest.fixture(scope="session")
+def agrees() -> Callable[..., np.ndarray | np.float64]:
+    """``agrees(name, *args, **kwargs)``: the reference loss, after checking it against torch."""
+    return agrees_with_torch

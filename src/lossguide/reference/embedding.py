@@ -168,14 +168,14 @@ def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float = 2.0, eps: float =
     >>> print(pairwise_distance([[0.0, 0.0], [1.0, 1.0]], [[3.0, 4.0], [1.0, 1.0]], eps=0.0))
     [5. 0.]
     """
-    if not p >= 0:
-        raise ValueError(f"p must be non-negative; got {p}")
     difference = np.abs(as_floats(x1, "x1") - as_floats(x2, "x2") + eps)
     if p == 0:
         return np.count_nonzero(difference, axis=-1).astype(np.float64)
     if p == np.inf:
         return difference.max(axis=-1)
-    return (difference**p).sum(axis=-1) ** (1 / p)
+    # A negative p makes a zero difference infinite, and torch lets it.
+    with np.errstate(divide="ignore"):
+        return (difference**p).sum(axis=-1) ** (1 / p)
 
 
 def _triplets(
@@ -187,6 +187,12 @@ def _triplets(
     require_same_shape(anchor, positive, ("anchor", "positive"))
     require_same_shape(anchor, negative, ("anchor", "negative"))
     return anchor, positive, negative
+
+
+def _check_margin(margin: float) -> None:
+    # A margin of 0 or less is satisfied by any triplet in the right order; torch refuses it.
+    if not margin > 0:
+        raise ValueError(f"margin must be positive; got {margin}")
 
 
 def _triplet_hinge(
@@ -227,7 +233,7 @@ def triplet_margin_loss(
     anchor, positive, negative : array_like
         Embeddings, ``(N, D)`` or ``(D,)``.
     margin : float
-        :math:`\Delta`.
+        :math:`\Delta`, positive.
     p : float
         The norm of the distance.
     eps : float
@@ -247,6 +253,7 @@ def triplet_margin_loss(
     1.2500
     """
     check_reduction(reduction)
+    _check_margin(margin)
     anchor, positive, negative = _triplets(anchor, positive, negative)
 
     def distance(x1: Floats, x2: Floats) -> Floats:
@@ -297,8 +304,7 @@ def triplet_margin_with_distance_loss(
     0.2500
     """
     check_reduction(reduction)
-    if not margin > 0:
-        raise ValueError(f"margin must be positive; got {margin}")
+    _check_margin(margin)
     anchor, positive, negative = _triplets(anchor, positive, negative)
     distance = pairwise_distance if distance_function is None else distance_function
     return reduce(_triplet_hinge(anchor, positive, negative, distance, margin, swap), reduction)

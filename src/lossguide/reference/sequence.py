@@ -36,10 +36,10 @@ def _lengths(values: ArrayLike, name: str, batch_size: int, longest: int, limit:
     return lengths
 
 
-def _padded_targets(targets: Indices, lengths: Indices, batched: bool) -> Indices:
+def _padded_targets(targets: Indices, lengths: Indices) -> Indices:
     """Targets as one row per sequence; torch also takes them concatenated into one vector."""
-    if targets.ndim == 2 or not batched:
-        return targets.reshape(len(lengths), -1)
+    if targets.ndim == 2:
+        return targets
     if len(targets) != lengths.sum():
         raise ValueError(
             f"concatenated targets must hold sum(target_lengths) = {lengths.sum()} indices; "
@@ -48,6 +48,13 @@ def _padded_targets(targets: Indices, lengths: Indices, batched: bool) -> Indice
     padded = np.zeros((len(lengths), lengths.max(initial=0)), dtype=np.int64)
     padded[np.arange(padded.shape[1]) < lengths[:, np.newaxis]] = targets
     return padded
+
+
+def _shifted(alpha: Floats, states: int) -> Floats:
+    """``alpha`` moved ``states`` places along the extended target, -inf flowing in."""
+    shifted = np.full_like(alpha, -np.inf)
+    shifted[:, states:] = alpha[:, : max(alpha.shape[1] - states, 0)]
+    return shifted
 
 
 def _log_likelihood(
@@ -72,10 +79,8 @@ def _log_likelihood(
     if len(log_probs):
         alpha[:, :2] = emitted[0, :, :2]
     for t in range(1, len(log_probs)):
-        from_previous = np.pad(alpha[:, :-1], ((0, 0), (1, 0)), constant_values=-np.inf)
-        from_skipped = np.pad(alpha[:, :-2], ((0, 0), (2, 0)), constant_values=-np.inf)
-        from_skipped[~can_skip] = -np.inf
-        advanced = np.logaddexp(np.logaddexp(alpha, from_previous), from_skipped) + emitted[t]
+        from_skipped = np.where(can_skip, _shifted(alpha, 2), -np.inf)
+        advanced = np.logaddexp(np.logaddexp(alpha, _shifted(alpha, 1)), from_skipped) + emitted[t]
         alpha = np.where((t < input_lengths)[:, np.newaxis], advanced, alpha)
 
     # A path ends on the last label or on the blank after it.
@@ -111,8 +116,8 @@ def ctc_loss(
     log_probs : array_like
         Log-probabilities of the symbols, ``(T, N, C)``, or ``(T, C)`` for one sequence.
     targets : array_like of int
-        Target labels in ``[0, C)`` other than ``blank``: padded rows ``(N, S)``, the
-        targets concatenated ``(sum(target_lengths),)``, or ``(S,)`` for one sequence.
+        Target labels in ``[0, C)`` other than ``blank``: padded rows ``(N, S)``, or the
+        targets concatenated ``(sum(target_lengths),)``, which for one sequence is its target.
     input_lengths, target_lengths : array_like of int
         The length of each input and each target, ``(N,)``, or scalars for one sequence.
     blank : int
@@ -150,7 +155,7 @@ def ctc_loss(
     input_lengths = _lengths(
         np.reshape(input_lengths, -1), "input_lengths", batch_size, num_steps, "T"
     )
-    longest_target = targets.shape[-1] if targets.ndim == 2 or not batched else len(targets)
+    longest_target = targets.shape[1] if targets.ndim == 2 else len(targets)
     target_lengths = _lengths(
         np.reshape(target_lengths, -1),
         "target_lengths",
@@ -158,7 +163,7 @@ def ctc_loss(
         longest_target,
         "the length of targets",
     )
-    labels = _padded_targets(targets, target_lengths, batched)
+    labels = _padded_targets(targets, target_lengths)
     used = np.arange(labels.shape[1]) < target_lengths[:, np.newaxis]
     invalid = used & ((labels < 0) | (labels >= num_classes) | (labels == blank))
     if invalid.any():
