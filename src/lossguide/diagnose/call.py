@@ -95,7 +95,7 @@ def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object])
     except TypeError as error:
         names = ", ".join(argument.name for argument in spec.arguments)
         raise BadCall(
-            f"{spec.name} is called as loss({names}), and these arguments do not fit: {error}"
+            f"{spec.name} is called as loss({names}), and these arguments do not fit ({error})."
         ) from None
     bound.apply_defaults()
     parameters = list(signature.parameters)[1:] if is_module else list(signature.parameters)
