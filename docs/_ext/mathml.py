@@ -31,8 +31,9 @@ def _to_mathml(latex: str, display: str, node: nodes.Element) -> str:
         logger.warning("cannot convert math %r to MathML: %s", latex, error, location=node)
         return f"<code>{latex}</code>"
     if _UNCONVERTED.search(mathml):
-        logger.warning("math %r has TeX that MathML conversion does not support", latex,
-                       location=node)
+        logger.warning(
+            "math %r has TeX that MathML conversion does not support", latex, location=node
+        )
     return mathml
 
 

@@ -88,10 +88,18 @@ These are whole numbers: if they are class labels, convert them with .astype(np.
             f"but {len(arrays)} were given"
         )
     if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
-        raise TypeError(f"dtype must be a floating torch dtype such as torch.float32, not {dtype!r}")
+        raise TypeError(
+            f"dtype must be a floating torch dtype such as torch.float32, not {dtype!r}"
+        )
 
-    values = [_as_array_or_tensor(value, argument.name) for value, argument in zip(arrays, spec.arguments, strict=True)]
-    roles = [_resolve_role(spec, argument, value, values[0]) for argument, value in zip(spec.arguments, values, strict=True)]
+    values = [
+        _as_array_or_tensor(value, argument.name)
+        for value, argument in zip(arrays, spec.arguments, strict=True)
+    ]
+    roles = [
+        _resolve_role(spec, argument, value, values[0])
+        for argument, value in zip(spec.arguments, values, strict=True)
+    ]
     float_dtype = dtype or _common_float_dtype(
         [value for value, role in zip(values, roles, strict=True) if role in FLOAT_ROLES]
     )
@@ -148,7 +156,10 @@ def _is_floating(value: np.ndarray | torch.Tensor) -> bool:
 
 
 def _resolve_role(
-    spec: LossSpec, argument: Argument, value: np.ndarray | torch.Tensor, first: np.ndarray | torch.Tensor
+    spec: LossSpec,
+    argument: Argument,
+    value: np.ndarray | torch.Tensor,
+    first: np.ndarray | torch.Tensor,
 ) -> Role:
     """Decide between class indices and class probabilities for CrossEntropyLoss's target."""
     if argument.role is not Role.CLASS_INDEX_OR_PROBABILITIES:

@@ -1,0 +1,61 @@
+"""Find the site's pages and the notebooks myst-nb executed for them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+
+DOCS = Path(__file__).parents[2] / "docs"
+SKIPPED_FOLDERS = {"_build", "_ext", "_static", "_templates", "jupyter_execute"}
+
+
+def site_build() -> Path:
+    """The build folder: LOSSGUIDE_SITE, or build/ at the top of the repository."""
+    return Path(os.environ.get("LOSSGUIDE_SITE", DOCS.parent / "build"))
+
+
+def executed_pages() -> list[str]:
+    """The docnames of every page with code cells, e.g. ``basics/regression``."""
+    pages = []
+    for path in sorted(DOCS.rglob("*.md")):
+        if SKIPPED_FOLDERS.intersection(path.relative_to(DOCS).parts):
+            continue
+        if "```{code-cell}" in path.read_text(encoding="utf-8"):
+            pages.append(path.relative_to(DOCS).with_suffix("").as_posix())
+    return pages
+
+
+def read_executed(build: Path, page: str) -> nbformat.NotebookNode:
+    path = build / "jupyter_execute" / f"{page}.ipynb"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: build the site first (nox -s docs), or set LOSSGUIDE_SITE"
+        )
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def tags(cell: nbformat.NotebookNode) -> set[str]:
+    return set(cell.metadata.get("tags", []))
+
+
+def declares_stderr(cell: nbformat.NotebookNode) -> bool:
+    """Whether the cell opted in to showing stderr (a warning it demonstrates)."""
+    return cell.metadata.get("mystnb", {}).get("output_stderr") == "show"
+
+
+def errors(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [output for output in cell.outputs if output.output_type == "error"]
+
+
+def stderr(cell: nbformat.NotebookNode) -> str:
+    return "".join(
+        output.text
+        for output in cell.outputs
+        if output.output_type == "stream" and output.name == "stderr"
+    )

@@ -1,0 +1,36 @@
+"""Two clean builds of the site must execute to identical outputs.
+
+``nox -s reproducible`` makes the two builds and runs this module with
+LOSSGUIDE_REPRODUCIBLE_BUILDS set to their folders, separated by os.pathsep.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from built_site.notebooks import code_cells, executed_pages, read_executed
+
+BUILDS = os.environ.get("LOSSGUIDE_REPRODUCIBLE_BUILDS", "")
+
+pytestmark = pytest.mark.skipif(
+    not BUILDS, reason="needs two builds of the site: run nox -s reproducible"
+)
+
+
+def outputs(build: Path, page: str) -> list[list[dict]]:
+    """Every code cell's outputs, without the execution metadata (timings) that may differ."""
+    return [
+        [dict(output) for output in cell.outputs] for cell in code_cells(read_executed(build, page))
+    ]
+
+
+@pytest.mark.parametrize("page", executed_pages())
+def test_two_clean_builds_give_identical_outputs(page):
+    first, second = (Path(build) for build in BUILDS.split(os.pathsep))
+    first_outputs, second_outputs = outputs(first, page), outputs(second, page)
+    assert len(first_outputs) == len(second_outputs)
+    for index, (a, b) in enumerate(zip(first_outputs, second_outputs, strict=True)):
+        assert a == b, f"{page}: cell {index} differs between builds"
