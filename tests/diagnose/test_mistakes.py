@@ -3,6 +3,7 @@ the call; for a "warning", torch really returns a value."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lossguide.diagnose import diagnose
+from lossguide.diagnose.call import SAMPLE_ELEMENTS
 
 torch.manual_seed(0)
 
@@ -415,3 +417,26 @@ def test_integer_input_raises_in_torch(loss):
     args = (torch.randint(0, 2, (4, 3)), target)
     assert [f.code for f in diagnose(module, *args)] == ["input-not-floating"]
     assert isinstance(_torch_result(module, args, {}), Exception)
+
+
+def test_nll_samples_large_inputs_and_says_so():
+    """NLLLoss reads one entry per row, so its input is checked on a sample of rows."""
+    probabilities = (torch.randn(4096, 100) * 3).softmax(1)
+    [finding] = diagnose(nn.NLLLoss(), probabilities, labels(4096, 100))
+    assert finding.code == "nll-input-not-log-probabilities"
+    step = math.ceil(4096 * 100 / SAMPLE_ELEMENTS)
+    rows = len(range(0, 4096, step))
+    assert f"all {rows} rows along dimension 1 (of every {step}th sample" in finding.message
+
+
+def test_nan_found_by_the_sum_probe_in_large_inputs():
+    values = torch.randn(512, 300)
+    values[100, 7] = float("nan")
+    codes = [f.code for f in diagnose(nn.MSELoss(), values, torch.zeros(512, 300))]
+    assert codes == ["non-finite-values"]
+
+
+def test_huge_finite_values_are_not_called_infinite():
+    """A float32 sum can overflow where no value is infinite: min and max decide."""
+    values = torch.full((1000,), 3e38)
+    assert diagnose(nn.MSELoss(), values, values) == []

@@ -19,7 +19,13 @@ from torch.nn import _reduction
 
 from lossguide.catalog import Argument, LossSpec, lookup
 
-__all__ = ["BadCall", "LossCall", "Stats", "read_call"]
+__all__ = ["SAMPLE_ELEMENTS", "BadCall", "LossCall", "Stats", "read_call"]
+
+#: Arguments that the loss itself reads only in part: NLLLoss gathers one log-probability per
+#: sample, so a full pass over its (N, C) input would cost far more than the call. Checks see
+#: an evenly spaced sample of rows of these, of about SAMPLE_ELEMENTS elements.
+_PARTLY_READ = frozenset({("NLLLoss", "input")})
+SAMPLE_ELEMENTS = 1 << 16
 
 
 class BadCall(Exception):
@@ -66,10 +72,27 @@ class LossCall:
     def tensor(self, name: str) -> torch.Tensor | None:
         return self.tensors.get(name)
 
+    def sample(self, name: str) -> tuple[torch.Tensor | None, int]:
+        """The rows of an argument that value checks read, and the step between them.
+
+        The step is 1 (every row) except for arguments the loss reads only in part.
+        """
+        tensor = self.tensors.get(name)
+        if (self.name, name) not in _PARTLY_READ or tensor is None or tensor.ndim < 2:
+            return tensor, 1
+        row = max(tensor[0].numel(), 1)
+        step = -(-tensor.shape[0] * row // SAMPLE_ELEMENTS)  # ceiling division
+        return (tensor[::step], step) if step > 1 else (tensor, 1)
+
+    def known_stats(self, name: str) -> Stats | None:
+        """The :meth:`stats` of an argument if a check has already computed them."""
+        return self._stats.get(name)
+
     def stats(self, name: str) -> Stats | None:
-        """Min and max of an argument (``None`` if it is missing, empty or not numeric)."""
+        """Min and max of an argument's :meth:`sample` (``None`` if missing, empty or not
+        numeric)."""
         if name not in self._stats:
-            self._stats[name] = _stats_of(self.tensors.get(name))
+            self._stats[name] = _stats_of(self.sample(name)[0])
         return self._stats[name]
 
 
@@ -78,7 +101,7 @@ def _stats_of(tensor: torch.Tensor | None) -> Stats | None:
         return None
     if tensor.dtype == torch.bool:
         tensor = tensor.to(torch.uint8)
-    low, high = torch.aminmax(tensor.detach())
+    low, high = torch.aminmax(tensor.detach().reshape(-1))  # flat: much faster than 2-D
     return Stats(low.item(), high.item(), tensor.numel())
 
 

@@ -41,8 +41,10 @@ def class_index_out_of_range(call: LossCall) -> Iterator[Finding]:
     target = _index_target(call)
     name = call.spec.arguments[0].name
     logits = call.tensor(name)
-    stats = call.stats(call.spec.target.name) if call.spec.target else None
-    if target is None or logits is None or stats is None or logits.ndim == 0:
+    if target is None or logits is None or logits.ndim == 0:
+        return
+    stats = call.stats(call.spec.target.name)
+    if stats is None:
         return
     classes = logits.shape[class_dim(call, name)]
     low = -1 if call.spec.target.role is Role.PADDED_CLASS_INDEX else 0

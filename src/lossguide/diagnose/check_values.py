@@ -39,10 +39,13 @@ def _rows(tensor: torch.Tensor, dim: int) -> int:
     return tensor.numel() // max(tensor.shape[dim], 1) if tensor.ndim else 1
 
 
-def _where(tensor: torch.Tensor, dim: int) -> str:
+def _where(tensor: torch.Tensor, dim: int, step: int = 1) -> str:
     rows = _rows(tensor, dim)
     along = "dimension 1" if dim == 1 else "the last dimension"
-    return f"{'all ' if rows > 1 else ''}{rows} row{'s' if rows > 1 else ''} along {along}"
+    where = f"{'all ' if rows > 1 else ''}{rows} row{'s' if rows > 1 else ''} along {along}"
+    if step > 1:
+        where += f" (of every {step}th sample in the batch, the ones checked)"
+    return where
 
 
 def not_log_probabilities(call: LossCall) -> Iterator[Finding]:
@@ -55,20 +58,23 @@ def not_log_probabilities(call: LossCall) -> Iterator[Finding]:
 
 
 def _log_probability_finding(call: LossCall, name: str, prefix: str) -> Iterator[Finding]:
-    tensor, stats = call.tensor(name), call.stats(name)
+    (tensor, step), stats = call.sample(name), call.stats(name)
     if tensor is None or stats is None or not tensor.is_floating_point() or not stats.finite:
         return
     if stats.high <= sum_tolerance(tensor):
         return  # log-probabilities are never above 0
     dim = class_dim(call, name)
+    sampled = f" in every {step}th sample of the batch" if step > 1 else ""
     if stats.within(0, 1) and rows_sum_to_one(tensor, dim):
-        saw = f"{_where(tensor, dim)} are in [0, 1] and sum to 1 within {sum_tolerance(tensor)}"
+        saw = (
+            f"{_where(tensor, dim, step)} are in [0, 1] and sum to 1 within {sum_tolerance(tensor)}"
+        )
         kind, fix = "probabilities", f"torch.log({name}), or better log_softmax on the logits"
     elif stats.within(0, 1):
-        saw = f"every value is in [0, 1] ({_range(stats)})"
+        saw = f"every value{sampled} is in [0, 1] ({_range(stats)})"
         kind, fix = "probabilities", "log_softmax on the logits instead of softmax"
     else:
-        saw = f"the values range {_range(stats)}"
+        saw = f"the values{sampled} range {_range(stats)}"
         kind, fix = "raw scores", f"{name}.log_softmax(dim={dim})"
     why = "silently wrong"
     if call.name == "NLLLoss":
@@ -214,7 +220,7 @@ def kl_target_not_probabilities(call: LossCall) -> Iterator[Finding]:
 
 def non_finite(call: LossCall) -> Iterator[Finding]:
     for argument in call.spec.arguments:
-        stats = call.stats(argument.name)
+        stats = call.known_stats(argument.name) or _stats_if_sum_is_not_finite(call, argument.name)
         if stats is None or stats.finite:
             continue
         if math.isnan(stats.low) or math.isnan(stats.high):
@@ -231,6 +237,15 @@ def non_finite(call: LossCall) -> Iterator[Finding]:
                 f"{argument.name} holds infinite values ({_range(stats)}), so the loss will be "
                 f"inf or NaN.",
             )
+
+
+def _stats_if_sum_is_not_finite(call: LossCall, name: str) -> Stats | None:
+    """A sum is a cheaper probe than min and max: NaN and inf reach it, finite values rarely."""
+    tensor = call.sample(name)[0]
+    if tensor is None or not tensor.is_floating_point() or tensor.numel() == 0:
+        return None
+    total = tensor.detach().sum(dtype=torch.promote_types(tensor.dtype, torch.float32))
+    return None if bool(torch.isfinite(total)) else call.stats(name)
 
 
 def poisson_negative_rate(call: LossCall) -> Iterator[Finding]:
