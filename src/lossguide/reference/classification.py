@@ -208,9 +208,13 @@ def cross_entropy(
 
     target = _target_indices(target, scores, class_axis, ignore_index)
     nll, target_weight = _weighted_nll(log_probs, target, weight, class_axis, ignore_index)
+    loss = reduce_weighted(nll, target_weight, reduction)
+    if label_smoothing == 0:
+        # Without smoothing a class masked by a logit of -inf must not turn 0 * inf into nan.
+        return loss
     uniform = -(class_weight * log_probs).sum(axis=class_axis) * (target != ignore_index)
-    loss = (1 - label_smoothing) * nll + label_smoothing / num_classes * uniform
-    return reduce_weighted(loss, target_weight, reduction)
+    smoothing = reduce_weighted(uniform, target_weight, reduction)
+    return (1 - label_smoothing) * loss + label_smoothing / num_classes * smoothing
 
 
 def _probabilities_and_targets(input: ArrayLike, target: ArrayLike) -> tuple[Floats, Floats]:
