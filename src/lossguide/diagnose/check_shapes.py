@@ -3,7 +3,6 @@ class or time dimension in the wrong place."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import torch
@@ -21,22 +20,19 @@ _STRICT_SHAPES = frozenset({
     "MultiLabelMarginLoss",
 })  # fmt: skip
 
-# The catalog writes "same as input" where an argument must have another argument's shape.
-_SAME_AS = re.compile(r"(?:^|, )same as (\w+)$")
-
 # Losses whose target holds one class index per sample, with the classes in dimension 1.
 _INDEXED = frozenset({"NLLLoss", "CrossEntropyLoss", "MultiMarginLoss"})
 
 
 def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
     for argument in call.spec.arguments:
-        match = _SAME_AS.search(argument.shape)
+        same_as = call.spec.same_shape_as(argument.name)
         tensor = call.tensor(argument.name)
-        other = call.tensor(match.group(1)) if match else None
+        other = call.tensor(same_as) if same_as else None
         if tensor is None or other is None or tensor.shape == other.shape:
             continue
         pair = (
-            f"{match.group(1)} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
+            f"{same_as} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
         )
         try:
             joint = torch.broadcast_shapes(other.shape, tensor.shape)
@@ -48,7 +44,7 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
                 f"so it raises. Check which dimension is which.",
             )
             continue
-        fix = _squeeze_hint(other.shape, tensor.shape, match.group(1), argument.name)
+        fix = _squeeze_hint(other.shape, tensor.shape, same_as, argument.name)
         if call.name in _STRICT_SHAPES:
             yield Finding(
                 "shapes-broadcast",

@@ -44,7 +44,7 @@ def _where(tensor: torch.Tensor, dim: int, step: int = 1) -> str:
     along = "dimension 1" if dim == 1 else "the last dimension"
     where = f"{'all ' if rows > 1 else ''}{rows} row{'s' if rows > 1 else ''} along {along}"
     if step > 1:
-        where += f" (of every {step}th sample in the batch, the ones checked)"
+        where += f" (checked on one sample in {step} of the batch)"
     return where
 
 
@@ -64,17 +64,17 @@ def _log_probability_finding(call: LossCall, name: str, prefix: str) -> Iterator
     if stats.high <= sum_tolerance(tensor):
         return  # log-probabilities are never above 0
     dim = class_dim(call, name)
-    sampled = f" in every {step}th sample of the batch" if step > 1 else ""
+    sampled = f" (checked on one sample in {step} of the batch)" if step > 1 else ""
     if stats.within(0, 1) and rows_sum_to_one(tensor, dim):
         saw = (
             f"{_where(tensor, dim, step)} are in [0, 1] and sum to 1 within {sum_tolerance(tensor)}"
         )
         kind, fix = "probabilities", f"torch.log({name}), or better log_softmax on the logits"
     elif stats.within(0, 1):
-        saw = f"every value{sampled} is in [0, 1] ({_range(stats)})"
+        saw = f"every value is in [0, 1] ({_range(stats)}){sampled}"
         kind, fix = "probabilities", "log_softmax on the logits instead of softmax"
     else:
-        saw = f"the values{sampled} range {_range(stats)}"
+        saw = f"the values range {_range(stats)}{sampled}"
         kind, fix = "raw scores", f"{name}.log_softmax(dim={dim})"
     why = "silently wrong"
     if call.name == "NLLLoss":
