@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lossguide.catalog import LOSSES, lookup
+from lossguide.catalog import EXAMPLE_SIZES, LOSSES, Role, lookup
 
 DEPRECATED = {"NLLLoss2d"}
 # Added in torch 2.13 and not yet documented here: a fused linear layer plus cross entropy,
@@ -71,3 +71,80 @@ def test_lookup_refuses_what_is_not_a_loss(loss):
 
 def test_kl_div_reductions_include_batchmean():
     assert "batchmean" in lookup("KLDivLoss").reductions
+
+
+def _example_tensor(spec, argument, role, shape, generator):
+    """A valid tensor for one argument of one documented layout, in the documented dtype."""
+    classes = EXAMPLE_SIZES["C"][0]
+    if role is Role.VALUES:
+        values = torch.randn(shape, generator=generator, dtype=torch.float64)
+        if argument.name == "var":
+            return values.abs() + 0.5
+        if spec.expects.startswith("probabilities"):
+            return values.sigmoid()
+        if spec.expects.startswith("log-probabilities"):
+            return values.log_softmax(dim=-1 if spec.name == "CTCLoss" else 0)
+        return values
+    if role is Role.CLASS_INDEX:
+        low = 1 if spec.name == "CTCLoss" else 0  # class 0 is CTC's blank
+        return torch.randint(low, classes, shape, generator=generator)
+    if role is Role.PROBABILITY:
+        return torch.rand(shape, generator=generator, dtype=torch.float64)
+    if role is Role.SIGN:
+        return torch.randint(0, 2, shape, generator=generator).double() * 2 - 1
+    if role is Role.MULTI_HOT:
+        return torch.randint(0, 2, shape, generator=generator).double()
+    if role is Role.PADDED_CLASS_INDEX:
+        indices = torch.randint(0, classes, shape, generator=generator)
+        indices[..., -1] = -1
+        return indices
+    if role is Role.LENGTHS:
+        size = EXAMPLE_SIZES["T" if argument.name == "input_lengths" else "S"][0]
+        return torch.full(shape, size)
+    raise AssertionError(role)
+
+
+LAYOUT_CASES = [
+    pytest.param(spec, layout, id=f"{spec.name}-{layout.name}")
+    for spec in LOSSES
+    for layout in spec.layouts
+]
+
+
+def _examples(spec, layout):
+    generator = torch.Generator().manual_seed(0)
+    roles = spec.roles_in(layout)
+    tensors = [
+        _example_tensor(spec, argument, role, shape, generator)
+        for argument, role, shape in zip(spec.arguments, roles, layout.example_shapes(), strict=True)
+    ]
+    return roles, tensors
+
+
+@pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
+def test_every_documented_layout_runs_in_torch(spec, layout):
+    roles, tensors = _examples(spec, layout)
+    loss = getattr(F, spec.functional)
+    for reduction in spec.reductions:
+        if spec.name == "KLDivLoss" and reduction == "mean":
+            with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+                result = loss(*tensors, reduction=reduction)
+        else:
+            result = loss(*tensors, reduction=reduction)
+        assert torch.isfinite(result).all(), (reduction, result)
+
+
+@pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
+def test_documented_integer_dtypes_are_required(spec, layout):
+    """Where the catalog says int64 class indices, floats fail; where it says float, int64 fails."""
+    roles, tensors = _examples(spec, layout)
+    loss = getattr(F, spec.functional)
+    for index, role in enumerate(roles):
+        if role is Role.CLASS_INDEX and spec.name != "CTCLoss":
+            wrong = tensors[:index] + [tensors[index].double()] + tensors[index + 1 :]
+        elif role is Role.PROBABILITY and spec.name != "CrossEntropyLoss":
+            wrong = tensors[:index] + [tensors[index].round().long()] + tensors[index + 1 :]
+        else:
+            continue
+        with pytest.raises(RuntimeError):
+            loss(*wrong, reduction="sum")

@@ -1,7 +1,7 @@
 """One description of every loss in :mod:`torch.nn`, the source of the site's tables.
 
-Each :class:`LossSpec` says what a loss is for, what it expects of each positional argument
-and which keyword arguments change its result. The cheat sheet, the shape tables and
+Each :class:`LossSpec` says what a loss is for, what it expects of each positional argument,
+which shapes it accepts and which keyword arguments change its result. The cheat sheet, the shape tables and
 :func:`lossguide.as_tensors` all read this module, so a fact about a loss is written once.
 
 >>> spec = lookup("CrossEntropyLoss")
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["LOSSES", "Argument", "LossSpec", "Role", "lookup"]
+__all__ = ["FAMILIES", "LOSSES", "Argument", "Family", "Layout", "LossSpec", "Role", "lookup"]
 
 
 class Role(Enum):
@@ -41,6 +41,11 @@ class Role(Enum):
     #: Sequence lengths, integers.
     LENGTHS = "lengths"
 
+    @property
+    def dtype(self) -> str:
+        """The dtype an argument in this role needs: ``"int64"`` or ``"float"``."""
+        return "int64" if self in INDEX_ROLES else "float"
+
 
 #: The roles whose values are floats in the call's floating dtype.
 FLOAT_ROLES = frozenset({Role.VALUES, Role.PROBABILITY, Role.SIGN, Role.MULTI_HOT})
@@ -50,11 +55,72 @@ INDEX_ROLES = frozenset({Role.CLASS_INDEX, Role.PADDED_CLASS_INDEX, Role.LENGTHS
 
 @dataclass(frozen=True)
 class Argument:
-    """A positional argument of a loss's ``forward``: its name, role and documented shape."""
+    """A positional argument of a loss's ``forward``: its name and what it holds."""
 
     name: str
     role: Role
-    shape: str
+
+
+#: How big each shape symbol is when :func:`Layout.example_shapes` makes concrete tensors.
+EXAMPLE_SIZES: dict[str, tuple[int, ...]] = {
+    "N": (3,),  # batch
+    "C": (4,),  # classes
+    "D": (5,),  # features of an embedding or of a regression target
+    "T": (12,),  # time steps of an input sequence
+    "S": (3,),  # length of a target sequence
+    "S*N": (9,),  # the targets of a batch, concatenated
+    "1": (1,),
+    "*": (2, 3),  # any number of dimensions
+    "d...": (2, 3),  # d1, ..., dK: extra dimensions, one label each (pixels, tokens)
+}
+_DISPLAY = {"d...": "d1, ..., dK", "S*N": "sum(target_lengths)"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One valid combination of argument shapes, such as a batch of class scores.
+
+    Each shape is a tuple of symbols from :data:`EXAMPLE_SIZES`; ``()`` is a scalar.
+    ``roles``, when given, overrides the arguments' roles for this layout (CrossEntropyLoss
+    takes class probabilities in place of indices when the target has the input's shape).
+    """
+
+    name: str
+    shapes: tuple[tuple[str, ...], ...]
+    roles: tuple[Role, ...] | None = None
+
+    def display(self, index: int) -> str:
+        """The shape of argument ``index`` as the site writes it, e.g. ``(N, C)``."""
+        return "(" + ", ".join(_DISPLAY.get(symbol, symbol) for symbol in self.shapes[index]) + ")"
+
+    def example_shapes(self) -> list[tuple[int, ...]]:
+        """Concrete shapes for each argument, consistent across arguments.
+
+        >>> Layout("K-dimensional", (("N", "C", "d..."), ("N", "d..."))).example_shapes()
+        [(3, 4, 2, 3), (3, 2, 3)]
+        """
+        return [
+            tuple(size for symbol in shape for size in EXAMPLE_SIZES[symbol])
+            for shape in self.shapes
+        ]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of related losses, taught together on one page of the site."""
+
+    title: str
+    #: The page's docname, e.g. ``"losses/regression"``.
+    page: str
+
+
+REGRESSION = Family("Regression", "losses/regression")
+DISTRIBUTIONS = Family("Distributions and counts", "losses/distributions")
+MULTI_CLASS = Family("Multi-class classification", "losses/multi-class")
+MULTI_LABEL = Family("Binary and multi-label classification", "losses/binary-and-multi-label")
+EMBEDDINGS = Family("Ranking and embeddings", "losses/ranking-and-embeddings")
+SEQUENCES = Family("Sequences", "losses/sequences")
+FAMILIES = (REGRESSION, DISTRIBUTIONS, MULTI_CLASS, MULTI_LABEL, EMBEDDINGS, SEQUENCES)
 
 
 @dataclass(frozen=True)
@@ -65,18 +131,26 @@ class LossSpec:
     name: str
     #: The function in :mod:`torch.nn.functional`, e.g. ``"cross_entropy"``.
     functional: str
-    #: The group of losses it belongs to; each family has one page on the site.
-    family: str
+    family: Family
     #: The problem it solves, in a few words.
     task: str
     #: What its first argument must hold: logits, probabilities, log-probabilities, ...
     expects: str
     #: The positional arguments of ``forward``, in order.
     arguments: tuple[Argument, ...]
+    #: Every combination of shapes it accepts.
+    layouts: tuple[Layout, ...]
     #: The keyword arguments that change the result, besides ``reduction``.
     options: tuple[str, ...] = ()
     #: The reductions it accepts.
     reductions: tuple[str, ...] = ("none", "mean", "sum")
+    #: The situations it is the loss for, as the guide to choosing a loss lists them.
+    situations: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The site's cross-reference label for this loss's section, e.g. ``loss-mseloss``."""
+        return f"loss-{self.name.lower()}"
 
     @property
     def target(self) -> Argument | None:
@@ -86,263 +160,180 @@ class LossSpec:
                 return argument
         return None
 
+    def roles_in(self, layout: Layout) -> tuple[Role, ...]:
+        """What each argument holds in one layout.
+
+        >>> spec = lookup("CrossEntropyLoss")
+        >>> [role.name for role in spec.roles_in(spec.layouts[0])]
+        ['VALUES', 'CLASS_INDEX']
+        >>> [role.name for role in spec.roles_in(spec.layouts[-1])]
+        ['VALUES', 'PROBABILITY']
+        """
+        if layout.roles is not None:
+            return layout.roles
+        # A layout that takes probabilities says so; the others take class indices.
+        return tuple(
+            Role.CLASS_INDEX if argument.role is Role.CLASS_INDEX_OR_PROBABILITIES else argument.role
+            for argument in self.arguments
+        )
+
+    def same_shape_as(self, name: str) -> str | None:
+        """The earlier argument that argument ``name`` must match in shape, if any.
+
+        >>> lookup("MSELoss").same_shape_as("target")
+        'input'
+        >>> lookup("CrossEntropyLoss").same_shape_as("target") is None
+        True
+        """
+        index = [argument.name for argument in self.arguments].index(name)
+        for earlier in range(index):
+            if all(layout.shapes[earlier] == layout.shapes[index] for layout in self.layouts):
+                return self.arguments[earlier].name
+        return None
+
 
 def _spec(
     name: str,
     functional: str,
-    family: str,
+    family: Family,
     task: str,
     expects: str,
-    arguments: list[tuple[str, Role, str]],
+    arguments: dict[str, Role],
+    layouts: dict[str, tuple[str, ...]],
     options: tuple[str, ...] = (),
+    *,
     reductions: tuple[str, ...] = ("none", "mean", "sum"),
+    situations: tuple[str, ...] = (),
+    layout_roles: dict[str, tuple[Role, ...]] | None = None,
 ) -> LossSpec:
+    """Build a LossSpec; each layout is written as one string per argument, e.g. "N C"."""
     return LossSpec(
         name=name,
         functional=functional,
         family=family,
         task=task,
         expects=expects,
-        arguments=tuple(Argument(*argument) for argument in arguments),
+        arguments=tuple(Argument(*item) for item in arguments.items()),
+        layouts=tuple(
+            Layout(
+                layout_name,
+                tuple(tuple(shape.split()) for shape in shapes),
+                (layout_roles or {}).get(layout_name),
+            )
+            for layout_name, shapes in layouts.items()
+        ),
         options=options,
         reductions=reductions,
+        situations=situations,
     )
 
 
-_REGRESSION = "Regression"
-_DISTRIBUTIONS = "Distributions and counts"
-_MULTI_CLASS = "Multi-class classification"
-_MULTI_LABEL = "Binary and multi-label classification"
-_EMBEDDINGS = "Ranking and embeddings"
-_SEQUENCES = "Sequences"
-
-_V, _CI, _P = Role.VALUES, Role.CLASS_INDEX, Role.PROBABILITY
+_V, _CI, _P, _SIGN = Role.VALUES, Role.CLASS_INDEX, Role.PROBABILITY, Role.SIGN
+_PAIR = {"input": _V, "target": _V}
+_ANY_SHAPE = {"any shape": ("*", "*")}
+_CLASS_LAYOUTS = {"batch": ("N C", "N"), "unbatched": ("C", ""), "K-dimensional": ("N C d...", "N d...")}
+_TRIPLET = {"anchor": _V, "positive": _V, "negative": _V}
 
 #: Every loss class in :mod:`torch.nn` that a reader would choose today, in the site's order.
 #: (``NLLLoss2d`` is a deprecated alias of :class:`torch.nn.NLLLoss` and is left out.)
 LOSSES: tuple[LossSpec, ...] = (
-    _spec(
-        "L1Loss",
-        "l1_loss",
-        _REGRESSION,
-        "regression, mean absolute error",
-        "any real values",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-    ),
-    _spec(
-        "MSELoss",
-        "mse_loss",
-        _REGRESSION,
-        "regression, mean squared error",
-        "any real values",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-    ),
-    _spec(
-        "HuberLoss",
-        "huber_loss",
-        _REGRESSION,
-        "regression robust to outliers",
-        "any real values",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-        ("delta",),
-    ),
-    _spec(
-        "SmoothL1Loss",
-        "smooth_l1_loss",
-        _REGRESSION,
-        "regression robust to outliers (Huber divided by beta)",
-        "any real values",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-        ("beta",),
-    ),
-    _spec(
-        "GaussianNLLLoss",
-        "gaussian_nll_loss",
-        _DISTRIBUTIONS,
-        "regression that also predicts its own variance",
-        "a predicted mean and variance",
-        [
-            ("input", _V, "(N, *) or (*)"),
-            ("target", _V, "same as input"),
-            ("var", _V, "same as input, or with one dimension of size 1 or missing"),
-        ],
-        ("full", "eps"),
-    ),
-    _spec(
-        "PoissonNLLLoss",
-        "poisson_nll_loss",
-        _DISTRIBUTIONS,
-        "regression of counts",
-        "the log of the predicted rate (log_input=True)",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-        ("log_input", "full", "eps"),
-    ),
-    _spec(
-        "KLDivLoss",
-        "kl_div",
-        _DISTRIBUTIONS,
-        "matching one distribution to another",
-        "log-probabilities",
-        [("input", _V, "(*)"), ("target", _V, "(*), same as input")],
-        ("log_target",),
-        ("none", "batchmean", "mean", "sum"),
-    ),
-    _spec(
-        "NLLLoss",
-        "nll_loss",
-        _MULTI_CLASS,
-        "multi-class classification",
-        "log-probabilities",
-        [
-            ("input", _V, "(N, C), (C) or (N, C, d1, ..., dK)"),
-            ("target", _CI, "(N), () or (N, d1, ..., dK)"),
-        ],
-        ("weight", "ignore_index"),
-    ),
-    _spec(
-        "CrossEntropyLoss",
-        "cross_entropy",
-        _MULTI_CLASS,
-        "multi-class classification",
-        "raw logits",
-        [
-            ("input", _V, "(N, C), (C) or (N, C, d1, ..., dK)"),
-            (
-                "target",
-                Role.CLASS_INDEX_OR_PROBABILITIES,
-                "(N), () or (N, d1, ..., dK); or the input's shape for probabilities",
-            ),
-        ],
-        ("weight", "ignore_index", "label_smoothing"),
-    ),
-    _spec(
-        "MultiMarginLoss",
-        "multi_margin_loss",
-        _MULTI_CLASS,
-        "multi-class classification with a hinge (SVM-style) loss",
-        "class scores",
-        [("input", _V, "(N, C) or (C)"), ("target", _CI, "(N) or ()")],
-        ("p", "margin", "weight"),
-    ),
-    _spec(
-        "BCELoss",
-        "binary_cross_entropy",
-        _MULTI_LABEL,
-        "binary and multi-label classification",
-        "probabilities in [0, 1]",
-        [("input", _V, "(*)"), ("target", _P, "(*), same as input")],
-        ("weight",),
-    ),
-    _spec(
-        "BCEWithLogitsLoss",
-        "binary_cross_entropy_with_logits",
-        _MULTI_LABEL,
-        "binary and multi-label classification",
-        "raw logits",
-        [("input", _V, "(*)"), ("target", _P, "(*), same as input")],
-        ("weight", "pos_weight"),
-    ),
-    _spec(
-        "SoftMarginLoss",
-        "soft_margin_loss",
-        _MULTI_LABEL,
-        "binary classification with ±1 labels (logistic loss)",
-        "raw scores",
-        [("input", _V, "(*)"), ("target", Role.SIGN, "(*), same as input")],
-    ),
-    _spec(
-        "MultiLabelSoftMarginLoss",
-        "multilabel_soft_margin_loss",
-        _MULTI_LABEL,
-        "multi-label classification",
-        "raw logits",
-        [("input", _V, "(N, C) or (C)"), ("target", Role.MULTI_HOT, "same as input")],
-        ("weight",),
-    ),
-    _spec(
-        "MultiLabelMarginLoss",
-        "multilabel_margin_loss",
-        _MULTI_LABEL,
-        "multi-label classification with a hinge loss",
-        "class scores",
-        [("input", _V, "(N, C) or (C)"), ("target", Role.PADDED_CLASS_INDEX, "same as input")],
-    ),
-    _spec(
-        "MarginRankingLoss",
-        "margin_ranking_loss",
-        _EMBEDDINGS,
-        "ranking pairs of scores",
-        "two scores to compare",
-        [
-            ("input1", _V, "(N) or ()"),
-            ("input2", _V, "same as input1"),
-            ("target", Role.SIGN, "same as input1"),
-        ],
-        ("margin",),
-    ),
-    _spec(
-        "HingeEmbeddingLoss",
-        "hinge_embedding_loss",
-        _EMBEDDINGS,
-        "similar or dissimilar pairs, from a distance",
-        "a distance (non-negative)",
-        [("input", _V, "(*)"), ("target", Role.SIGN, "(*), same as input")],
-        ("margin",),
-    ),
-    _spec(
-        "CosineEmbeddingLoss",
-        "cosine_embedding_loss",
-        _EMBEDDINGS,
-        "similar or dissimilar pairs, from two embeddings",
-        "two embeddings",
-        [
-            ("input1", _V, "(N, D) or (D)"),
-            ("input2", _V, "same as input1"),
-            ("target", Role.SIGN, "(N) or ()"),
-        ],
-        ("margin",),
-    ),
-    _spec(
-        "TripletMarginLoss",
-        "triplet_margin_loss",
-        _EMBEDDINGS,
-        "metric learning from triplets",
-        "three embeddings",
-        [
-            ("anchor", _V, "(N, D) or (D)"),
-            ("positive", _V, "same as anchor"),
-            ("negative", _V, "same as anchor"),
-        ],
-        ("margin", "p", "eps", "swap"),
-    ),
-    _spec(
-        "TripletMarginWithDistanceLoss",
-        "triplet_margin_with_distance_loss",
-        _EMBEDDINGS,
-        "metric learning from triplets, any distance",
-        "three embeddings",
-        [
-            ("anchor", _V, "(N, *) or (*)"),
-            ("positive", _V, "same as anchor"),
-            ("negative", _V, "same as anchor"),
-        ],
-        ("distance_function", "margin", "swap"),
-    ),
-    _spec(
-        "CTCLoss",
-        "ctc_loss",
-        _SEQUENCES,
-        "sequences without a known alignment",
-        "log-probabilities, time first",
-        [
-            ("log_probs", _V, "(T, N, C) or (T, C)"),
-            ("targets", _CI, "(N, S) padded, or the targets of the batch concatenated"),
-            ("input_lengths", Role.LENGTHS, "(N) or ()"),
-            ("target_lengths", Role.LENGTHS, "(N) or ()"),
-        ],
-        ("blank", "zero_infinity"),
-    ),
-)
+    _spec("L1Loss", "l1_loss", REGRESSION, "regression, mean absolute error",
+          "any real values", _PAIR, _ANY_SHAPE,
+          situations=("regression where outliers should not dominate",)),
+    _spec("MSELoss", "mse_loss", REGRESSION, "regression, mean squared error",
+          "any real values", _PAIR, _ANY_SHAPE,
+          situations=("regression",)),
+    _spec("HuberLoss", "huber_loss", REGRESSION, "regression robust to outliers",
+          "any real values", _PAIR, _ANY_SHAPE, ("delta",),
+          situations=("regression with outliers",)),
+    _spec("SmoothL1Loss", "smooth_l1_loss", REGRESSION,
+          "regression robust to outliers (Huber divided by beta)",
+          "any real values", _PAIR, _ANY_SHAPE, ("beta",),
+          situations=("regression with outliers", "bounding-box regression")),
+    _spec("GaussianNLLLoss", "gaussian_nll_loss", DISTRIBUTIONS,
+          "regression that also predicts its own variance", "a predicted mean and variance",
+          {"input": _V, "target": _V, "var": _V},
+          {"same shape": ("N *", "N *", "N *"), "one variance per sample": ("N D", "N D", "N 1"),
+           "variance without its last dimension": ("N D", "N D", "N"),
+           "unbatched": ("D", "D", "D")},
+          ("full", "eps"), situations=("regression with a predicted uncertainty",)),
+    _spec("PoissonNLLLoss", "poisson_nll_loss", DISTRIBUTIONS, "regression of counts",
+          "the log of the predicted rate (log_input=True)", _PAIR, _ANY_SHAPE,
+          ("log_input", "full", "eps"), situations=("counts",)),
+    _spec("KLDivLoss", "kl_div", DISTRIBUTIONS, "matching one distribution to another",
+          "log-probabilities", {"input": _V, "target": _P}, _ANY_SHAPE, ("log_target",),
+          reductions=("none", "batchmean", "mean", "sum"),
+          situations=("matching a target distribution (distillation)",)),
+    _spec("NLLLoss", "nll_loss", MULTI_CLASS, "multi-class classification",
+          "log-probabilities", {"input": _V, "target": _CI}, _CLASS_LAYOUTS,
+          ("weight", "ignore_index"),
+          situations=("multi-class, when the model already outputs log-probabilities",)),
+    _spec("CrossEntropyLoss", "cross_entropy", MULTI_CLASS, "multi-class classification",
+          "raw logits", {"input": _V, "target": Role.CLASS_INDEX_OR_PROBABILITIES},
+          {**_CLASS_LAYOUTS, "class probabilities": ("N C", "N C")},
+          ("weight", "ignore_index", "label_smoothing"),
+          layout_roles={"class probabilities": (_V, _P)},
+          situations=("multi-class classification", "imbalanced classes",
+                      "soft or smoothed labels", "segmentation")),
+    _spec("MultiMarginLoss", "multi_margin_loss", MULTI_CLASS,
+          "multi-class classification with a hinge (SVM-style) loss", "class scores",
+          {"input": _V, "target": _CI}, {"batch": ("N C", "N"), "unbatched": ("C", "")},
+          ("p", "margin", "weight"), situations=("multi-class with a margin (SVM-style)",)),
+    _spec("BCELoss", "binary_cross_entropy", MULTI_LABEL,
+          "binary and multi-label classification", "probabilities in [0, 1]",
+          {"input": _V, "target": _P}, _ANY_SHAPE, ("weight",),
+          situations=("binary, when the model already outputs probabilities",)),
+    _spec("BCEWithLogitsLoss", "binary_cross_entropy_with_logits", MULTI_LABEL,
+          "binary and multi-label classification", "raw logits",
+          {"input": _V, "target": _P}, _ANY_SHAPE, ("weight", "pos_weight"),
+          situations=("binary classification", "multi-label classification",
+                      "imbalanced labels", "calibrated probabilities")),
+    _spec("SoftMarginLoss", "soft_margin_loss", MULTI_LABEL,
+          "binary classification with ±1 labels (logistic loss)", "raw scores",
+          {"input": _V, "target": _SIGN}, _ANY_SHAPE,
+          situations=("binary classification with ±1 labels",)),
+    _spec("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss", MULTI_LABEL,
+          "multi-label classification", "raw logits",
+          {"input": _V, "target": Role.MULTI_HOT},
+          {"batch": ("N C", "N C"), "unbatched": ("C", "C")}, ("weight",),
+          situations=("multi-label classification",)),
+    _spec("MultiLabelMarginLoss", "multilabel_margin_loss", MULTI_LABEL,
+          "multi-label classification with a hinge loss", "class scores",
+          {"input": _V, "target": Role.PADDED_CLASS_INDEX},
+          {"batch": ("N C", "N C"), "unbatched": ("C", "C")},
+          situations=("multi-label with a margin",)),
+    _spec("MarginRankingLoss", "margin_ranking_loss", EMBEDDINGS,
+          "ranking pairs of scores", "two scores to compare",
+          {"input1": _V, "input2": _V, "target": _SIGN},
+          {"batch": ("N", "N", "N"), "unbatched": ("", "", "")}, ("margin",),
+          situations=("ranking pairs",)),
+    _spec("HingeEmbeddingLoss", "hinge_embedding_loss", EMBEDDINGS,
+          "similar or dissimilar pairs, from a distance", "a distance (non-negative)",
+          {"input": _V, "target": _SIGN}, _ANY_SHAPE, ("margin",),
+          situations=("similar and dissimilar pairs, given their distance",)),
+    _spec("CosineEmbeddingLoss", "cosine_embedding_loss", EMBEDDINGS,
+          "similar or dissimilar pairs, from two embeddings", "two embeddings",
+          {"input1": _V, "input2": _V, "target": _SIGN},
+          {"batch": ("N D", "N D", "N"), "unbatched": ("D", "D", "")}, ("margin",),
+          situations=("similar and dissimilar pairs of embeddings",)),
+    _spec("TripletMarginLoss", "triplet_margin_loss", EMBEDDINGS,
+          "metric learning from triplets", "three embeddings", _TRIPLET,
+          {"batch": ("N D", "N D", "N D"), "unbatched": ("D", "D", "D")},
+          ("margin", "p", "eps", "swap"), situations=("metric learning",)),
+    _spec("TripletMarginWithDistanceLoss", "triplet_margin_with_distance_loss", EMBEDDINGS,
+          "metric learning from triplets, any distance", "three embeddings", _TRIPLET,
+          {"batch": ("N D", "N D", "N D"), "unbatched": ("D", "D", "D")},
+          ("distance_function", "margin", "swap"),
+          situations=("metric learning with a distance of your own",)),
+    _spec("CTCLoss", "ctc_loss", SEQUENCES, "sequences without a known alignment",
+          "log-probabilities, time first",
+          {"log_probs": _V, "targets": _CI, "input_lengths": Role.LENGTHS,
+           "target_lengths": Role.LENGTHS},
+          {"padded targets": ("T N C", "N S", "N", "N"),
+           "concatenated targets": ("T N C", "S*N", "N", "N"),
+           "unbatched": ("T C", "S", "", "")},
+          ("blank", "zero_infinity"), situations=("sequences without an alignment",)),
+)  # fmt: skip
 
 _BY_NAME = {spec.name: spec for spec in LOSSES} | {spec.functional: spec for spec in LOSSES}
 

@@ -1,0 +1,105 @@
+"""The site's tables of losses, written as MyST Markdown from :mod:`lossguide.catalog`.
+
+The cheat sheet, the shape table of each loss and the guide to choosing a loss are all
+generated here, so a fact about a loss is written once, in the catalog. Links are MyST
+cross-references to each loss's section, labelled :attr:`LossSpec.label`.
+
+>>> print(shape_table("MSELoss"))
+| layout | input | target |
+| --- | --- | --- |
+| any shape | (*) float | (*) float |
+"""
+
+from __future__ import annotations
+
+from lossguide.catalog import LOSSES, LossSpec, lookup
+
+__all__ = ["cheat_sheet", "loss_link", "shape_table", "situations_table"]
+
+
+def loss_link(spec: LossSpec) -> str:
+    """A cross-reference to the loss's section, showing its class name.
+
+    >>> loss_link(lookup("CTCLoss"))
+    '{ref}`CTCLoss <loss-ctcloss>`'
+    """
+    return f"{{ref}}`{spec.name} <{spec.label}>`"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = [header, ["---"] * len(header), *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def cheat_sheet() -> str:
+    """One table of every loss: its task, what its input and target hold, and its options.
+
+    >>> table = cheat_sheet()
+    >>> len(table.splitlines()) == len(LOSSES) + 2
+    True
+    >>> print(table.splitlines()[-1])
+    | {ref}`CTCLoss <loss-ctcloss>`<br>`F.ctc_loss` | sequences without a known alignment | \
+log-probabilities, time first | class indices | int64 | `blank`, `zero_infinity` |
+    """
+    rows = []
+    for spec in LOSSES:
+        target = spec.target
+        if target is None:
+            holds, dtypes = "none: the three embeddings", ""
+        else:
+            index = spec.arguments.index(target)
+            holds = target.role.value
+            dtypes = " or ".join(
+                dict.fromkeys(spec.roles_in(layout)[index].dtype for layout in spec.layouts)
+            )
+        rows.append(
+            [
+                f"{loss_link(spec)}<br>`F.{spec.functional}`",
+                spec.task,
+                spec.expects,
+                holds,
+                dtypes,
+                ", ".join(f"`{option}`" for option in spec.options),
+            ]
+        )
+    return _table(["loss", "for", "input holds", "target holds", "target dtype", "options"], rows)
+
+
+def shape_table(loss: object) -> str:
+    """The shapes and dtypes of each argument of one loss, a row for each layout it accepts.
+
+    >>> print(shape_table("CrossEntropyLoss"))
+    | layout | input | target |
+    | --- | --- | --- |
+    | batch | (N, C) float | (N) int64 |
+    | unbatched | (C) float | () int64 |
+    | K-dimensional | (N, C, d1, ..., dK) float | (N, d1, ..., dK) int64 |
+    | class probabilities | (N, C) float | (N, C) float |
+    """
+    spec = lookup(loss)
+    rows = [
+        [layout.name]
+        + [
+            f"{layout.display(index)} {role.dtype}"
+            for index, role in enumerate(spec.roles_in(layout))
+        ]
+        for layout in spec.layouts
+    ]
+    return _table(["layout", *(argument.name for argument in spec.arguments)], rows)
+
+
+def situations_table() -> str:
+    """From a situation to the losses made for it, in the catalog's order of first mention.
+
+    >>> print(situations_table().splitlines()[2])
+    | regression where outliers should not dominate | {ref}`L1Loss <loss-l1loss>` |
+    """
+    losses_for: dict[str, list[LossSpec]] = {}
+    for spec in LOSSES:
+        for situation in spec.situations:
+            losses_for.setdefault(situation, []).append(spec)
+    rows = [
+        [situation, ", ".join(loss_link(spec) for spec in specs)]
+        for situation, specs in losses_for.items()
+    ]
+    return _table(["situation", "loss"], rows)
