@@ -14,6 +14,7 @@ extensions = [
     "sphinx_copybutton",
     # local, in _ext/
     "buildinfo",
+    "loss_tables",
     "mathml",
 ]
 
