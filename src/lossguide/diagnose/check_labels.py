@@ -75,8 +75,8 @@ def class_index_out_of_range(call: LossCall) -> Iterator[Finding]:
         "error" if raises else "warning",
         f"{call.spec.target.name} holds {bad.numel()} label{'s' if bad.numel() > 1 else ''} "
         f"outside the classes, such as {examples}; with {classes} classes in {name} the valid "
-        f"values are {valid}, so {consequence}. Check the number of classes, whether labels start at "
-        f"1, and the ignore_index for padding.",
+        f"values are {valid}, so {consequence}. Check the number of classes, whether labels "
+        f"start at 1, and the ignore_index for padding.",
     )
 
 

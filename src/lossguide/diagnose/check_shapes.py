@@ -31,9 +31,7 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
         other = call.tensor(same_as) if same_as else None
         if tensor is None or other is None or tensor.shape == other.shape:
             continue
-        pair = (
-            f"{same_as} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
-        )
+        pair = f"{same_as} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
         try:
             joint = torch.broadcast_shapes(other.shape, tensor.shape)
         except RuntimeError:
