@@ -212,9 +212,12 @@ def cross_entropy(
     if label_smoothing == 0:
         # Without smoothing a class masked by a logit of -inf must not turn 0 * inf into nan.
         return loss
-    uniform = -(class_weight * log_probs).sum(axis=class_axis) * (target != ignore_index)
+    # -sum_c w_c log p_c at every position, as one matrix-vector product.
+    uniform = -np.tensordot(weight, log_probs, axes=(0, class_axis)) * (target != ignore_index)
     smoothing = reduce_weighted(uniform, target_weight, reduction)
-    return (1 - label_smoothing) * loss + label_smoothing / num_classes * smoothing
+    smoothed = (1 - label_smoothing) * loss + label_smoothing / num_classes * smoothing
+    # Arithmetic on 0-d arrays (one unbatched sample) gives a scalar; 'none' keeps an array.
+    return np.asarray(smoothed) if reduction == "none" else smoothed
 
 
 def _probabilities_and_targets(input: ArrayLike, target: ArrayLike) -> tuple[Floats, Floats]:
@@ -223,10 +226,11 @@ def _probabilities_and_targets(input: ArrayLike, target: ArrayLike) -> tuple[Flo
     return input, target
 
 
-def _optional_weight(weight: ArrayLike | None, shape: tuple[int, ...], name: str) -> Floats:
+def _weighted(values: Floats, weight: ArrayLike | None, name: str = "weight") -> Floats:
+    """``values`` times ``weight``, broadcast to their shape; ``values`` if there is none."""
     if weight is None:
-        return np.ones(shape)
-    return broadcast_to(as_floats(weight, name), shape, name)
+        return values
+    return values * broadcast_to(as_floats(weight, name), values.shape, name)
 
 
 def binary_cross_entropy(
@@ -265,12 +269,11 @@ def binary_cross_entropy(
     probabilities, target = _probabilities_and_targets(input, target)
     if ((probabilities < 0) | (probabilities > 1)).any():
         raise ValueError("input must hold probabilities in [0, 1]; apply a sigmoid to logits")
-    weight = _optional_weight(weight, target.shape, "weight")
     with np.errstate(divide="ignore"):
         # log1p keeps log(1 - x) accurate for tiny x, where 1 - x would round.
         log_p = np.maximum(np.log(probabilities), -100.0)
         log_not_p = np.maximum(np.log1p(-probabilities), -100.0)
-    return reduce(-weight * (target * log_p + (1 - target) * log_not_p), reduction)
+    return reduce(-_weighted(target * log_p + (1 - target) * log_not_p, weight), reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -306,17 +309,16 @@ def binary_cross_entropy_with_logits(
     --------
     >>> print(f"{binary_cross_entropy_with_logits([2.0, -1.0, 0.5], [1.0, 0.0, 1.0]):.4f}")
     0.3048
-    >>> print(binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 0.0], reduction="none"))
-    [1000.    0.]
+    >>> print(binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 1.0], reduction="none"))
+    [1000. 1000.]
     """
     check_reduction(reduction)
     logits, target = _probabilities_and_targets(input, target)
-    weight = _optional_weight(weight, target.shape, "weight")
-    positive_weight = _optional_weight(pos_weight, target.shape, "pos_weight")
-    loss = -weight * (
-        positive_weight * target * log_sigmoid(logits) + (1 - target) * log_sigmoid(-logits)
-    )
-    return reduce(loss, reduction)
+    positive = _weighted(target, pos_weight, "pos_weight")
+    log_p = log_sigmoid(logits)
+    # log sigmoid(-x) = log sigmoid(x) - x: one log-sum-exp instead of two, as in torch.
+    log_likelihood = positive * log_p + (1 - target) * (log_p - logits)
+    return reduce(-_weighted(log_likelihood, weight), reduction)
 
 
 def soft_margin_loss(
@@ -385,9 +387,8 @@ def multilabel_soft_margin_loss(
     check_reduction(reduction)
     logits, target = _probabilities_and_targets(input, target)
     require_ndim(logits, (1, 2), "input", "(N, C) or (C,)")
-    weight = _optional_weight(weight, logits.shape, "weight")
-    terms = target * log_sigmoid(logits) + (1 - target) * log_sigmoid(-logits)
-    return reduce(-(weight * terms).mean(axis=-1), reduction)
+    log_likelihood = target * log_sigmoid(logits) + (1 - target) * log_sigmoid(-logits)
+    return reduce(-_weighted(log_likelihood, weight).mean(axis=-1), reduction)
 
 
 def _margin_scores(input: ArrayLike) -> Floats:

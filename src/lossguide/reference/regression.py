@@ -28,13 +28,28 @@ def _errors(input: ArrayLike, target: ArrayLike) -> Floats:
     return prediction - truth
 
 
-def _elementwise_weight(weight: ArrayLike | None, shape: tuple[int, ...]) -> Floats:
+def _reduce_weighted(
+    loss: Floats, weight: ArrayLike | None, reduction: str, *, mean_over_weight: bool
+) -> Floats | np.float64:
+    """Weigh the per-element losses, if there is a weight, and reduce them."""
     if weight is None:
-        return np.ones(shape)
+        return reduce(loss, reduction)
     weight = as_floats(weight, "weight")
     # torch checks weight.size() == input.size() exactly: no broadcasting of weights here.
-    require_same_shape(np.empty(shape), weight, ("input", "weight"))
-    return weight
+    require_same_shape(loss, weight, ("input", "weight"))
+    if mean_over_weight:
+        return reduce_weighted(weight * loss, weight, reduction)
+    return reduce(weight * loss, reduction)
+
+
+def _huber(errors: Floats, delta: float) -> Floats:
+    r"""Both branches of the Huber loss in one formula, :math:`m (|d| - m / 2)`.
+
+    With :math:`m = \min(|d|, \delta)`: for :math:`|d| < \delta` this is :math:`d^2 / 2`;
+    beyond, :math:`\delta (|d| - \delta / 2)`.
+    """
+    clipped = np.minimum(errors, delta)
+    return clipped * (errors - 0.5 * clipped)
 
 
 def l1_loss(
@@ -68,8 +83,7 @@ def l1_loss(
     """
     check_reduction(reduction)
     errors = _errors(input, target)
-    weight = _elementwise_weight(weight, errors.shape)
-    return reduce_weighted(weight * np.abs(errors), weight, reduction)
+    return _reduce_weighted(np.abs(errors), weight, reduction, mean_over_weight=True)
 
 
 def mse_loss(
@@ -103,8 +117,7 @@ def mse_loss(
     """
     check_reduction(reduction)
     errors = _errors(input, target)
-    weight = _elementwise_weight(weight, errors.shape)
-    return reduce_weighted(weight * errors**2, weight, reduction)
+    return _reduce_weighted(errors**2, weight, reduction, mean_over_weight=True)
 
 
 def huber_loss(
@@ -145,9 +158,7 @@ def huber_loss(
     if not delta > 0:
         raise ValueError(f"delta must be positive; got {delta}")
     errors = np.abs(_errors(input, target))
-    weight = _elementwise_weight(weight, errors.shape)
-    loss = np.where(errors < delta, 0.5 * errors**2, delta * (errors - 0.5 * delta))
-    return reduce(weight * loss, reduction)
+    return _reduce_weighted(_huber(errors, delta), weight, reduction, mean_over_weight=False)
 
 
 def smooth_l1_loss(
@@ -185,6 +196,5 @@ def smooth_l1_loss(
     if not beta >= 0:
         raise ValueError(f"beta must be zero or positive; got {beta}")
     errors = np.abs(_errors(input, target))
-    # With beta = 0 no error is "small", and the quadratic branch would divide 0 by 0.
-    quadratic = 0.5 * errors**2 / beta if beta > 0 else errors
-    return reduce(np.where(errors < beta, quadratic, errors - 0.5 * beta), reduction)
+    # With beta = 0 no error is "small": the loss is |d| itself, and dividing would give 0 / 0.
+    return reduce(_huber(errors, beta) / beta if beta > 0 else errors, reduction)
