@@ -20,8 +20,10 @@ _STRICT_SHAPES = frozenset({
     "MultiLabelMarginLoss",
 })  # fmt: skip
 
-# Losses whose target holds one class index per sample, with the classes in dimension 1.
-_INDEXED = frozenset({"NLLLoss", "CrossEntropyLoss", "MultiMarginLoss"})
+
+def _indexed(call: LossCall) -> bool:
+    """Whether the loss takes (N, C) scores with one class index per sample, per the catalog."""
+    return any(layout.shapes[:2] == (("N", "C"), ("N",)) for layout in call.spec.layouts)
 
 
 def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
@@ -71,7 +73,7 @@ def _squeeze_hint(first: torch.Size, second: torch.Size, name1: str, name2: str)
 
 def target_layout(call: LossCall) -> Iterator[Finding]:
     """One-hot rows, (N, 1) targets and sequence logits with the classes last."""
-    if call.name not in _INDEXED:
+    if not _indexed(call):
         return
     logits, target = call.tensor("input"), call.tensor("target")
     if logits is None or target is None or logits.ndim == 0:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import torch
 
+from lossguide.catalog import REGRESSION, Role
 from lossguide.diagnose.call import LossCall, Stats
 from lossguide.diagnose.evidence import class_dim, fmt_number, rows_sum_to_one, sum_tolerance
 from lossguide.diagnose.findings import Finding
@@ -24,11 +25,19 @@ __all__ = ["CHECKS", "MIN_ELEMENTS_FOR_SIGMOID"]
 #: each, so 64 of them together have chance below 1e-29.
 MIN_ELEMENTS_FOR_SIGMOID = 64
 
-# The argument that must hold log-probabilities, per loss, and the code's prefix.
-_LOG_PROBABILITY_INPUTS = {"NLLLoss": ("input", "nll-input"), "KLDivLoss": ("input", "kl-input"),
-                           "CTCLoss": ("log_probs", "ctc-input")}  # fmt: skip
 
-_REGRESSION = frozenset({"L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss", "GaussianNLLLoss"})
+def _expects(call: LossCall, what: str, *target_roles: Role) -> bool:
+    """Whether the catalog says the loss's input holds ``what`` (and its target one of
+    ``target_roles``, when given)."""
+    target = call.spec.target
+    if not call.spec.expects.startswith(what):
+        return False
+    return not target_roles or (target is not None and target.role in target_roles)
+
+
+def _code_prefix(call: LossCall) -> str:
+    """``nll`` for nll_loss, ``kl`` for kl_div, ``ctc`` for ctc_loss."""
+    return call.spec.functional.split("_")[0]
 
 
 def _range(stats: Stats) -> str:
@@ -49,10 +58,10 @@ def _where(tensor: torch.Tensor, dim: int, step: int = 1) -> str:
 
 
 def not_log_probabilities(call: LossCall) -> Iterator[Finding]:
-    if call.name not in _LOG_PROBABILITY_INPUTS:
+    if not _expects(call, "log-probabilities"):
         return
-    name, prefix = _LOG_PROBABILITY_INPUTS[call.name]
-    yield from _log_probability_finding(call, name, prefix)
+    name = call.spec.arguments[0].name
+    yield from _log_probability_finding(call, name, f"{_code_prefix(call)}-input")
     if call.name == "KLDivLoss" and call.options.get("log_target"):
         yield from _log_probability_finding(call, "target", "kl-target")
 
@@ -89,7 +98,7 @@ def _log_probability_finding(call: LossCall, name: str, prefix: str) -> Iterator
 
 
 def softmax_before_cross_entropy(call: LossCall) -> Iterator[Finding]:
-    if call.name != "CrossEntropyLoss":
+    if not _expects(call, "raw logits", Role.CLASS_INDEX_OR_PROBABILITIES):
         return
     logits, stats = call.tensor("input"), call.stats("input")
     if logits is None or stats is None or logits.ndim < 2 or not logits.is_floating_point():
@@ -109,7 +118,7 @@ def softmax_before_cross_entropy(call: LossCall) -> Iterator[Finding]:
 
 
 def sigmoid_before_bce_with_logits(call: LossCall) -> Iterator[Finding]:
-    if call.name not in ("BCEWithLogitsLoss", "MultiLabelSoftMarginLoss"):
+    if not _expects(call, "raw logits", Role.PROBABILITY, Role.MULTI_HOT):
         return
     stats = call.stats("input")
     if stats is None or stats.count < MIN_ELEMENTS_FOR_SIGMOID or not stats.finite:
@@ -230,7 +239,7 @@ def non_finite(call: LossCall) -> Iterator[Finding]:
                 f"{argument.name} holds NaN, so the loss will be NaN. Find where it first "
                 f"appears (torch.autograd.set_detect_anomaly helps for the backward pass).",
             )
-        elif call.name in _REGRESSION:
+        elif call.spec.family is REGRESSION:
             yield Finding(
                 "non-finite-values",
                 "warning",

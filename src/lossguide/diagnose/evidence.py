@@ -17,11 +17,22 @@ __all__ = [
 
 
 def class_dim(call: LossCall, name: str) -> int:
-    """The dimension of an argument that holds the classes, where the loss defines one."""
+    """The dimension of an argument that holds the classes, read from the catalog's layouts.
+
+    Where no layout of that many dimensions names a class dimension (KLDivLoss takes any
+    shape), the last dimension is assumed, as softmax outputs usually have it.
+    """
     tensor = call.tensor(name)
-    if call.name == "CTCLoss" or call.name == "KLDivLoss" or tensor is None or tensor.ndim < 2:
-        return -1
-    return 1
+    index = [argument.name for argument in call.spec.arguments].index(name)
+    ndim = 0 if tensor is None else tensor.ndim
+    for layout in call.spec.layouts:
+        shape = layout.shapes[index]
+        if "C" not in shape:
+            continue
+        fits = ndim >= len(shape) if "d..." in shape else ndim == len(shape)
+        if fits:
+            return shape.index("C")
+    return -1
 
 
 def sum_tolerance(tensor: torch.Tensor) -> float:
