@@ -1,7 +1,13 @@
 """lossguide: PyTorch's loss functions, explained and checked.
 
-The package behind the lossguide site: :func:`as_tensors` converts NumPy data into the
-tensors a loss expects, and :mod:`lossguide.catalog` describes every loss in :mod:`torch.nn`.
+The package behind the lossguide site:
+
+- :func:`as_tensors` converts NumPy data into the tensors a loss expects;
+- :func:`diagnose` and :func:`checked` catch the mistakes in a loss call that torch lets
+  through or reports unhelpfully;
+- :mod:`lossguide.reference` implements every loss in NumPy, to read beside its formula;
+- :mod:`lossguide.catalog` describes every loss in :mod:`torch.nn`, and
+  :mod:`lossguide.tables` and :mod:`lossguide.plots` draw the site's tables and figures.
 """
 
 from importlib import import_module
@@ -9,17 +15,34 @@ from importlib.metadata import version
 
 from lossguide.catalog import LOSSES, LossSpec, lookup
 
-__all__ = ["LOSSES", "LossSpec", "as_tensors", "lookup"]
+__all__ = [
+    "LOSSES",
+    "Finding",
+    "LossSpec",
+    "LossguideWarning",
+    "as_tensors",
+    "checked",
+    "diagnose",
+    "lookup",
+]
 __version__ = version("lossguide")
 
 # Names whose modules import torch load on first use, so that the NumPy-only parts of the
 # package (the catalog, the reference losses) import without torch.
-_LAZY = {"as_tensors": "lossguide.convert"}
+_LAZY = {
+    "as_tensors": "lossguide.convert",
+    "checked": "lossguide.diagnosis",
+    "diagnose": "lossguide.diagnosis",
+    "Finding": "lossguide.diagnosis",
+    "LossguideWarning": "lossguide.diagnosis",
+}
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip __getattr__
+        return value
     raise AttributeError(f"module 'lossguide' has no attribute {name!r}")
 
 

@@ -14,8 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lossguide.diagnose import diagnose
-from lossguide.diagnose.call import SAMPLE_ELEMENTS
+from lossguide.diagnosis import diagnose
+from lossguide.diagnosis.call import SAMPLE_ELEMENTS
 
 torch.manual_seed(0)
 

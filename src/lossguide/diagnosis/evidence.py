@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from lossguide.diagnose.call import LossCall
+from lossguide.diagnosis.call import LossCall
 
 __all__ = [
     "class_dim",

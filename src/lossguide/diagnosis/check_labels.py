@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import torch
 
 from lossguide.catalog import Role
-from lossguide.diagnose.call import LossCall
-from lossguide.diagnose.evidence import class_dim, fmt_number
-from lossguide.diagnose.findings import Finding
+from lossguide.diagnosis.call import LossCall
+from lossguide.diagnosis.evidence import class_dim, fmt_number
+from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS"]
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import torch
 
 from lossguide.catalog import REGRESSION, Role
-from lossguide.diagnose.call import LossCall, Stats
-from lossguide.diagnose.evidence import class_dim, fmt_number, rows_sum_to_one, sum_tolerance
-from lossguide.diagnose.findings import Finding
+from lossguide.diagnosis.call import LossCall, Stats
+from lossguide.diagnosis.evidence import class_dim, fmt_number, rows_sum_to_one, sum_tolerance
+from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS", "MIN_ELEMENTS_FOR_SIGMOID"]
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from lossguide.catalog import LOSSES
-from lossguide.diagnose import diagnose
+from lossguide.diagnosis import diagnose
 
 Call = tuple[dict[str, object], tuple[torch.Tensor, ...]]
 

@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from lossguide.catalog import lookup
-from lossguide.diagnose.core import diagnose
-from lossguide.diagnose.findings import LossguideWarning, describe
+from lossguide.diagnosis.core import diagnose
+from lossguide.diagnosis.findings import LossguideWarning, describe
 
 __all__ = ["Checked", "checked"]
 

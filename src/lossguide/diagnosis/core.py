@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 
 import torch
 
-from lossguide.diagnose import check_dtypes, check_labels, check_shapes, check_values
-from lossguide.diagnose.call import BadCall, LossCall, read_call
-from lossguide.diagnose.findings import Finding
+from lossguide.diagnosis import check_dtypes, check_labels, check_shapes, check_values
+from lossguide.diagnosis.call import BadCall, LossCall, read_call
+from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS", "diagnose"]
 
