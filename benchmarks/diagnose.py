@@ -17,7 +17,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from lossguide.diagnose import diagnose
+from lossguide.diagnosis import diagnose
 
 N, C = 4096, 1000
 

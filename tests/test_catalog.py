@@ -114,16 +114,17 @@ LAYOUT_CASES = [
 def _examples(spec, layout):
     generator = torch.Generator().manual_seed(0)
     roles = spec.roles_in(layout)
+    shapes = layout.example_shapes()
     tensors = [
         _example_tensor(spec, argument, role, shape, generator)
-        for argument, role, shape in zip(spec.arguments, roles, layout.example_shapes(), strict=True)
+        for argument, role, shape in zip(spec.arguments, roles, shapes, strict=True)
     ]
     return roles, tensors
 
 
 @pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
 def test_every_documented_layout_runs_in_torch(spec, layout):
-    roles, tensors = _examples(spec, layout)
+    _, tensors = _examples(spec, layout)
     loss = getattr(F, spec.functional)
     for reduction in spec.reductions:
         if spec.name == "KLDivLoss" and reduction == "mean":
@@ -141,9 +142,9 @@ def test_documented_integer_dtypes_are_required(spec, layout):
     loss = getattr(F, spec.functional)
     for index, role in enumerate(roles):
         if role is Role.CLASS_INDEX and spec.name != "CTCLoss":
-            wrong = tensors[:index] + [tensors[index].double()] + tensors[index + 1 :]
+            wrong = [*tensors[:index], tensors[index].double(), *tensors[index + 1 :]]
         elif role is Role.PROBABILITY and spec.name != "CrossEntropyLoss":
-            wrong = tensors[:index] + [tensors[index].round().long()] + tensors[index + 1 :]
+            wrong = [*tensors[:index], tensors[index].round().long(), *tensors[index + 1 :]]
         else:
             continue
         with pytest.raises(RuntimeError):

@@ -1,8 +1,9 @@
 """One description of every loss in :mod:`torch.nn`, the source of the site's tables.
 
 Each :class:`LossSpec` says what a loss is for, what it expects of each positional argument,
-which shapes it accepts and which keyword arguments change its result. The cheat sheet, the shape tables and
-:func:`lossguide.as_tensors` all read this module, so a fact about a loss is written once.
+which shapes it accepts and which keyword arguments change its result. The site's tables
+(:mod:`lossguide.tables`), :func:`lossguide.as_tensors` and :func:`lossguide.diagnose` all
+read this module, so a fact about a loss is written once.
 
 >>> spec = lookup("CrossEntropyLoss")
 >>> spec.functional
@@ -172,8 +173,9 @@ class LossSpec:
         if layout.roles is not None:
             return layout.roles
         # A layout that takes probabilities says so; the others take class indices.
+        either = Role.CLASS_INDEX_OR_PROBABILITIES
         return tuple(
-            Role.CLASS_INDEX if argument.role is Role.CLASS_INDEX_OR_PROBABILITIES else argument.role
+            Role.CLASS_INDEX if argument.role is either else argument.role
             for argument in self.arguments
         )
 
@@ -231,7 +233,11 @@ def _spec(
 _V, _CI, _P, _SIGN = Role.VALUES, Role.CLASS_INDEX, Role.PROBABILITY, Role.SIGN
 _PAIR = {"input": _V, "target": _V}
 _ANY_SHAPE = {"any shape": ("*", "*")}
-_CLASS_LAYOUTS = {"batch": ("N C", "N"), "unbatched": ("C", ""), "K-dimensional": ("N C d...", "N d...")}
+_CLASS_LAYOUTS = {
+    "batch": ("N C", "N"),
+    "unbatched": ("C", ""),
+    "K-dimensional": ("N C d...", "N d..."),
+}
 _TRIPLET = {"anchor": _V, "positive": _V, "negative": _V}
 
 #: Every loss class in :mod:`torch.nn` that a reader would choose today, in the site's order.
