@@ -11,4 +11,3 @@ from lossguide.diagnosis.findings import Finding, LossguideWarning
 from lossguide.diagnosis.wrapper import Checked, checked
 
 __all__ = ["CHECKS", "Checked", "Finding", "LossguideWarning", "checked", "diagnose"]
-
