@@ -12,7 +12,7 @@ cross-references to each loss's section, labelled :attr:`LossSpec.label`.
 
 from __future__ import annotations
 
-from lossguide.catalog import LOSSES, LossSpec, lookup
+from lossguide.catalog import FAMILIES, LOSSES, LossSpec, lookup
 
 __all__ = ["cheat_sheet", "loss_link", "shape_table", "situations_table"]
 
@@ -32,37 +32,40 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def cheat_sheet() -> str:
-    """One table of every loss: its task, what its input and target hold, and its options.
+    """A table per family of losses: what each is for, what its input and target hold, and
+    the options that change its result.
 
-    >>> table = cheat_sheet()
-    >>> len(table.splitlines()) == len(LOSSES) + 2
+    >>> sheet = cheat_sheet()
+    >>> sum(line.startswith("| {ref}") for line in sheet.splitlines()) == len(LOSSES)
     True
-    >>> print(table.splitlines()[-1])
-    | {ref}`CTCLoss <loss-ctcloss>`<br>`F.ctc_loss` | sequences without a known alignment | \
-log-probabilities, time first | class indices | int64 | `blank`, `zero_infinity` |
+    >>> print(sheet.splitlines()[0])
+    **{doc}`Regression </losses/regression>`**
     """
-    rows = []
-    for spec in LOSSES:
-        target = spec.target
-        if target is None:
-            holds, dtypes = "none: the three embeddings", ""
-        else:
-            index = spec.arguments.index(target)
-            holds = target.role.value
-            dtypes = " or ".join(
-                dict.fromkeys(spec.roles_in(layout)[index].dtype for layout in spec.layouts)
-            )
-        rows.append(
-            [
-                f"{loss_link(spec)}<br>`F.{spec.functional}`",
-                spec.task,
-                spec.expects,
-                holds,
-                dtypes,
-                ", ".join(f"`{option}`" for option in spec.options),
-            ]
+    sections = []
+    for family in FAMILIES:
+        rows = [_cheat_sheet_row(spec) for spec in LOSSES if spec.family is family]
+        heading = f"**{{doc}}`{family.title} </{family.page}>`**"
+        sections.append(
+            f"{heading}\n\n" + _table(["loss", "for", "input", "target", "options"], rows)
         )
-    return _table(["loss", "for", "input holds", "target holds", "target dtype", "options"], rows)
+    return "\n\n".join(sections)
+
+
+def _cheat_sheet_row(spec: LossSpec) -> list[str]:
+    target = spec.target
+    if target is None:
+        target_cell = "none: three embeddings"
+    else:
+        index = spec.arguments.index(target)
+        dtypes = dict.fromkeys(spec.roles_in(layout)[index].dtype for layout in spec.layouts)
+        target_cell = f"{target.role.value} ({' or '.join(dtypes)})"
+    return [
+        f"{loss_link(spec)}<br>`F.{spec.functional}`",
+        spec.task,
+        spec.expects,
+        target_cell,
+        ", ".join(f"`{option}`" for option in spec.options),
+    ]
 
 
 def shape_table(loss: object) -> str:
