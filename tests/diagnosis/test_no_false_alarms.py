@@ -300,3 +300,20 @@ def test_float64_calls_have_no_findings(spec, data):
     module = getattr(nn, spec.name)(**settings_)
     assert diagnose(module, *args) == []
     assert torch.isfinite(module(*args)).all()
+
+
+def test_gaussian_nll_loss_with_a_float_variance():
+    mean, target = torch.zeros(3, 2), torch.ones(3, 2)
+    assert torch.isfinite(nn.GaussianNLLLoss()(mean, target, 0.5))
+    assert diagnose(nn.GaussianNLLLoss(), mean, target, 0.5) == []
+
+
+def test_bce_with_mixed_dtypes_under_autocast():
+    probabilities, target = torch.rand(4, 3).bfloat16(), torch.rand(4, 3)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert torch.isfinite(nn.BCELoss()(probabilities, target))
+        assert diagnose(nn.BCELoss(), probabilities, target) == []
+    # Outside autocast the same call raises, and diagnose says so.
+    assert [finding.code for finding in diagnose(nn.BCELoss(), probabilities, target)] == [
+        "target-not-float"
+    ]

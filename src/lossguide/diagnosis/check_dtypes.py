@@ -40,6 +40,8 @@ def not_a_tensor(call: LossCall) -> Iterator[Finding]:
             continue
         if argument.role is Role.LENGTHS and isinstance(value, (list, tuple, int)):
             continue  # CTCLoss takes its lengths as tuples or lists too
+        if argument.name == "var" and isinstance(value, float):
+            continue  # GaussianNLLLoss takes one variance for every element as a float
         if isinstance(value, np.ndarray):
             what = f"a NumPy array ({value.dtype}, shape {fmt_shape(value)})"
         else:
@@ -132,6 +134,8 @@ def target_not_float(call: LossCall) -> Iterator[Finding]:
         and first is not None
         and first.is_floating_point()
         and first.dtype != tensor.dtype
+        # Under autocast, BCELoss computes in float32 whatever the dtypes of its arguments.
+        and not torch.is_autocast_enabled(first.device.type)
     ):
         yield Finding(
             "target-not-float",
