@@ -1,0 +1,253 @@
+"""Start each page's kernel warm: forked from a process that has already imported torch.
+
+Executing a page used to cost, before its first cell ran, a kernel start (0.7 s) and
+`import torch` (2 s or more), one page after another: most of a clean build. Instead, when
+Sphinx is about to read pages, this starts one warm process that imports ipykernel, torch,
+NumPy and matplotlib and waits. Every python3 kernel that myst-nb then asks for is forked from
+it: a new process, with nothing of any other page in it, that starts where those imports end.
+
+How: a kernelspec named python3, in a temporary folder put first on JUPYTER_PATH for the
+build, shadows the installed one, so the executed notebooks still name the usual kernel. Its
+command runs this file as a launcher, which jupyter_client starts and manages like any kernel
+process. The launcher hands the warm process its connection file, working directory,
+environment and standard streams over a Unix socket; the warm process forks, and the child runs
+ipykernel with them. Child and launcher keep that socket open between them: each exits when
+the other does, and the launcher passes signals on, so timeouts, interrupts and shutdowns
+work as with any kernel.
+
+The warm process lives only as long as the build, and does not import lossguide: pages always
+run against the sources being built. A page that must start from a bare interpreter (one that
+checks what importing lossguide imports, say) is listed in ``warm_kernel_exclude`` and gets an
+ordinary kernel: Sphinx reads a page and then executes it in the same process, so the
+environment variable set when the page is read reaches its launcher.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+# What every page imports first. The backend is the one ipykernel would choose.
+WARM_IMPORTS = ("ipykernel.kernelapp", "matplotlib.pyplot", "numpy", "torch")
+MPLBACKEND = "module://matplotlib_inline.backend_inline"
+SOCKET, FAILED = "warm.sock", "failed"
+COLD = "LOSSGUIDE_COLD_KERNEL"
+CONNECT_TIMEOUT = 120  # seconds: the warm imports run beside a busy build
+_HEADER = struct.Struct("!I")
+
+
+# The warm process.
+
+
+def serve(folder: Path) -> None:
+    try:
+        os.environ.setdefault("MPLBACKEND", MPLBACKEND)
+        for module in WARM_IMPORTS:
+            __import__(module)
+    except BaseException as error:
+        (folder / FAILED).write_text(f"{type(error).__name__}: {error}")
+        raise
+    # A kernel reaps its own children; the warm process leaves its children to init.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(folder / SOCKET))
+    server.listen(64)
+    while True:
+        # stdin is a pipe from Sphinx: end of file means the build is over or Sphinx died.
+        ready, _, _ = select.select([server, sys.stdin], [], [])
+        if sys.stdin in ready:
+            return
+        connection, _ = server.accept()
+        header, fds, _, _ = socket.recv_fds(connection, _HEADER.size, 3)
+        request = json.loads(_receive_exactly(connection, _HEADER.unpack(header)[0]))
+        if os.fork() == 0:
+            server.close()
+            _run_kernel(connection, request, fds)
+        connection.close()
+        for fd in fds:
+            os.close(fd)
+
+
+def _receive_exactly(connection: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = connection.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError("the launcher went away before sending its request")
+        data += chunk
+    return data
+
+
+def _run_kernel(connection: socket.socket, request: dict, fds: list[int]) -> None:
+    """In the forked child: become the kernel the launcher was started to be."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    sys.stdin.close()
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    # As `python -m ipykernel_launcher` would have them; the parent to watch is the warm
+    # process, and naming one keeps ipykernel from printing its console-kernel banner.
+    sys.argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+    sys.path[0] = request["cwd"]
+    import numpy
+
+    # The legacy global generator: a new process seeds it afresh, a fork would share its state.
+    numpy.random.seed()  # noqa: NPY002
+
+    def exit_with_launcher() -> None:
+        while connection.recv(64):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=exit_with_launcher, daemon=True).start()
+    connection.sendall(f"{os.getpid()}\n".encode())
+    code = 0
+    try:
+        from ipykernel.kernelapp import launch_new_instance
+
+        launch_new_instance()
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+# The launcher: what jupyter_client starts as the kernel process.
+
+
+def launch(folder: Path, kernel_args: list[str]) -> None:
+    if os.environ.pop(COLD, None):
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
+    connection = _connect(folder)
+    request = json.dumps(
+        {
+            "argv": ["ipykernel_launcher", *kernel_args],
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+        }
+    ).encode()
+    socket.send_fds(connection, [_HEADER.pack(len(request))], [0, 1, 2])
+    connection.sendall(request)
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = connection.recv(32)
+        if not chunk:
+            sys.exit("warmkernel: the warm process closed the connection before forking")
+        reply += chunk
+    kernel = int(reply)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, lambda signum, frame: os.kill(kernel, signum))
+    while connection.recv(64):  # returns b"" when the kernel has exited
+        pass
+
+
+def _connect(folder: Path) -> socket.socket:
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        if (folder / FAILED).exists():
+            sys.exit(f"warmkernel: the warm process failed: {(folder / FAILED).read_text()}")
+        try:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.connect(str(folder / SOCKET))
+            return connection
+        except (FileNotFoundError, ConnectionRefusedError):
+            connection.close()
+            if time.monotonic() > deadline:
+                sys.exit(f"warmkernel: no warm process at {folder} after {CONNECT_TIMEOUT} s")
+            time.sleep(0.05)
+
+
+# The Sphinx extension.
+
+
+class WarmKernels:
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.process: subprocess.Popen | None = None
+        self.jupyter_path: str | None = None
+
+    def start(self, app, env, docnames: list[str]) -> None:
+        if self.process is not None or not docnames or app.config.nb_execution_mode == "off":
+            return
+        self.folder = Path(tempfile.mkdtemp(prefix="lossguide-kernels-"))
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "serve", str(self.folder)], stdin=subprocess.PIPE
+        )
+        spec = self.folder / "kernels" / "python3" / "kernel.json"
+        spec.parent.mkdir(parents=True)
+        argv = [sys.executable, __file__, "launch", str(self.folder), "-f", "{connection_file}"]
+        spec.write_text(
+            json.dumps(
+                {
+                    "argv": argv,
+                    "display_name": "Python 3 (ipykernel)",
+                    "language": "python",
+                    "metadata": {"debugger": True},
+                }
+            )
+        )
+        # Set before Sphinx forks its parallel readers, which inherit it.
+        self.jupyter_path = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            filter(None, [str(self.folder), self.jupyter_path])
+        )
+
+    def stop(self, app=None, exception=None) -> None:
+        if self.process is None:
+            return
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.process = None
+        if self.jupyter_path is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = self.jupyter_path
+
+
+def _mark_cold(app, docname: str, source: list[str]) -> None:
+    if docname in app.config.warm_kernel_exclude:
+        os.environ[COLD] = "1"
+    else:
+        os.environ.pop(COLD, None)
+
+
+def setup(app) -> dict[str, object]:
+    app.add_config_value("warm_kernel_exclude", [], "env", list)
+    app.connect("source-read", _mark_cold)
+    kernels = WarmKernels()
+    app.connect("env-before-read-docs", kernels.start)
+    app.connect("build-finished", kernels.stop)
+    atexit.register(kernels.stop)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    command, folder, *rest = sys.argv[1:]
+    if command == "serve":
+        serve(Path(folder))
+    else:
+        launch(Path(folder), rest)
