@@ -5,6 +5,8 @@ nox -s serve         live-reloading build for authors
 nox -s tests         pytest: package tests, doctests, and checks of the built site
 nox -s reproducible  two clean builds must execute to identical outputs
 nox -s lint          ruff
+nox -s bench         build times and page weight, then every other script in benchmarks/
+nox -s inventories   rewrite the intersphinx inventories in docs/_inventories
 nox                  lint, tests and reproducible: what CI runs
 """
 
@@ -87,7 +89,7 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the tests; build the site first, incrementally when a good build exists."""
-    install(session, "docs", "test")
+    install(session, "docs", "test", "browser")
     if BUILD_OK.exists():
         BUILD_OK.unlink()
         sphinx_build(session, HTML)  # re-executes only changed pages, or all if src changed
@@ -110,6 +112,23 @@ def reproducible(session: nox.Session) -> None:
         "tests/built_site/test_reproducible.py",
         env={"LOSSGUIDE_REPRODUCIBLE_BUILDS": builds},
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time a clean build, a no-change rebuild and a one-page rebuild; run the other benchmarks."""
+    install(session, "docs")
+    session.run("python", "benchmarks/build.py")
+    for script in sorted(Path("benchmarks").glob("*.py")):
+        if script.name != "build.py":
+            session.run("python", str(script))
+
+
+@nox.session
+def inventories(session: nox.Session) -> None:
+    """Rewrite the torch, NumPy and matplotlib intersphinx inventories from installed packages."""
+    install(session, "docs", "inventories")
+    session.run("python", "docs/_inventories/make_inventories.py")
 
 
 @nox.session

@@ -1,7 +1,10 @@
 """Sphinx configuration for the lossguide site."""
 
+import os
 import sys
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
@@ -11,34 +14,91 @@ copyright = "2026, the lossguide authors"
 
 extensions = [
     "myst_nb",
+    "notfound.extension",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.napoleon",
     "sphinx_copybutton",
+    "sphinx_sitemap",
     # local, in _ext/
+    "accessibility",
+    "apidocs",
     "buildinfo",
     "loss_tables",
     "mathml",
+    "notebooks",
+    "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
+    "warmkernel",
 ]
 
 nitpicky = True
-exclude_patterns = ["_build", "jupyter_execute", ".jupyter_cache", "**.ipynb_checkpoints"]
+# lossguide.tables' docstring names LossSpec.label without its module; drop this once it reads
+# :attr:`~lossguide.catalog.LossSpec.label`.
+nitpick_ignore = [("py:attr", "LossSpec.label")]
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "jupyter_execute",
+    ".jupyter_cache",
+    "**.ipynb_checkpoints",
+]
 templates_path = ["_templates"]
 
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
 
 # Every page runs on every build that reads it. Not "cache": its one SQLite file races under -j.
+# _ext/warmkernel.py makes that cheap: each page's kernel forks from a process that has
+# already imported torch.
 nb_execution_mode = "force"
+# This page checks that importing lossguide.reference leaves torch unimported.
+warm_kernel_exclude = ["numpy-reference"]
 nb_execution_timeout = 120
 nb_execution_show_tb = True
 # A stray warning in a cell fails the build (-W); a cell that means to show one opts in with
 # `mystnb: {output_stderr: show}`, and the tests check that it does warn.
 nb_output_stderr = "warn"
 nb_merge_streams = True
+nb_ipywidgets_js = {}  # never load require.js or widget scripts from a CDN
+
+# Read from files in the repository, never fetched: the site builds offline.
+# docs/_inventories/make_inventories.py writes the torch and NumPy ones.
+torch_release = ".".join(metadata.version("torch").split(".")[:2])
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", "_inventories/python.inv"),
+    "numpy": ("https://numpy.org/doc/stable/", "_inventories/numpy.inv"),
+    "torch": (f"https://docs.pytorch.org/docs/{torch_release}/", "_inventories/torch.inv"),
+    "matplotlib": ("https://matplotlib.org/stable/", "_inventories/matplotlib.inv"),
+}
+
+autodoc_default_options = {"members": True}
+autodoc_typehints = "none"  # the docstrings give the types, in words a reader knows
+napoleon_preprocess_types = True
+napoleon_type_aliases = {
+    "array_like": ":term:`numpy:array_like`",
+    "callable": ":term:`python:callable`",
+    "np.ndarray": "numpy.ndarray",
+}
+autodoc_member_order = "bysource"
 
 html_theme = "furo"
 html_title = "lossguide"
 html_math_renderer = "mathml"  # see _ext/mathml.py: no MathJax, no CDN
 html_static_path = ["_static"]
 html_css_files = ["lossguide.css"]
+html_js_files = [("lossguide.js", {"defer": "defer"})]
+html_use_index = False  # rewritten on every build, even with nothing changed; api.md lists it all
+html_last_updated_fmt = "%Y-%m-%d"  # of SOURCE_DATE_EPOCH, see _ext/buildinfo.py
+# Read the Docs sets the address it serves the site at; sitemap, OpenGraph and the 404 page
+# need an absolute one.
+html_baseurl = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://lossguide.readthedocs.io/en/latest/"
+)
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}  # cards are drawn with a font fetched at build time
+notfound_urls_prefix = urlsplit(html_baseurl).path
 
 # Copy the code of a cell, never its output.
 copybutton_selector = "div:not(.output) > div.highlight pre"

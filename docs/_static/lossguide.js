@@ -1,0 +1,17 @@
+// A code block, output or formula wider than the page scrolls sideways; a keyboard user can
+// only scroll it once it can take focus (axe: scrollable-region-focusable).
+function focusScrollables() {
+  for (const element of document.querySelectorAll("article *")) {
+    const overflow = getComputedStyle(element).overflowX;
+    const scrolls = (overflow === "auto" || overflow === "scroll") && element.scrollWidth > element.clientWidth;
+    if (scrolls && !element.hasAttribute("tabindex")) {
+      element.tabIndex = 0;
+      element.dataset.scrollFocus = "";
+    } else if (!scrolls && "scrollFocus" in element.dataset) {
+      element.removeAttribute("tabindex");
+      delete element.dataset.scrollFocus;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", focusScrollables);
+window.addEventListener("resize", focusScrollables);
