@@ -1,0 +1,167 @@
+"""Serve the built site on localhost and open it in Chromium, as a reader's browser would.
+
+The site is served under the path it is published at (read off the canonical link of the
+home page), so that the 404 page's absolute links resolve as they do on the host. Chromium
+is the system's (/usr/bin/chromium, or LOSSGUIDE_CHROMIUM): Playwright's own download of a
+browser needs a network the tests must not use.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from built_site.notebooks import site_build
+
+CHROMIUM = os.environ.get("LOSSGUIDE_CHROMIUM", "/usr/bin/chromium")
+# Chromium as root, headless, and making no connection of its own (updates, sync, QUIC probes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def html_root() -> Path:
+    return site_build() / "html"
+
+
+def site_pages() -> list[str]:
+    """Every page of the built site, as a path relative to its root, e.g. ``basics/shapes.html``."""
+    root = html_root()
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.html")
+        if not path.relative_to(root).parts[0].startswith("_") and path.name != "404.html"
+    )
+
+
+def published_prefix(root: Path) -> str:
+    """The path the site is published under, e.g. ``/en/latest/``: where 404.html points."""
+    index = (root / "index.html").read_text(encoding="utf-8")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', index)
+    assert canonical, "index.html has no canonical link: is html_baseurl set?"
+    return urlsplit(canonical.group(1)).path.rsplit("/", 1)[0] + "/"
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "\0")  # no such file: a 404
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        not_found = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not not_found.exists():
+            return super().send_error(code, message, explain)
+        body = not_found.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url() -> Iterator[str]:
+    root = html_root()
+    assert (root / "index.html").exists(), f"no site in {root}: build it first (nox -s docs)"
+    prefix = published_prefix(root)
+    handler = functools.partial(type("Handler", (_Handler,), {"prefix": prefix}), directory=root)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Traffic:
+    """What a page did on the network and in its console while it loaded."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(("data:", "blob:", "about:")) and not url.startswith(self.origin)
+        ]
+
+
+@pytest.fixture
+def context(browser: Browser, site_url: str) -> Iterator[BrowserContext]:
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    context = browser.new_context(color_scheme="light")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, site_url: str) -> tuple[Page, Traffic]:
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(site_url))
+    traffic = Traffic(origin)
+    page = context.new_page()
+    # Nothing may leave the machine: a request elsewhere is recorded, then refused.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(origin)
+            else route.abort("blockedbyclient")
+        ),
+    )
+    page.on("request", lambda request: traffic.requests.append(request.url))
+    page.on(
+        "requestfailed",
+        lambda request: traffic.failed.append(f"{request.url}: {request.failure}"),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and traffic.failed.append(f"{response.url}: HTTP {response.status}")
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: message.type == "error" and traffic.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
+    return page, traffic
