@@ -1,0 +1,102 @@
+"""How long the site takes to build, and how heavy its pages are.
+
+Run by `nox -s bench` in the docs virtualenv, with the options `nox -s docs` uses. Times, in a
+separate build folder (build/bench):
+
+- a clean build, executing every page;
+- a rebuild with nothing changed;
+- a rebuild after appending a line to one page, which must execute that page alone.
+
+Then the median weight of a page: its HTML and the CSS and JavaScript it loads, without images.
+The load average is printed with each time: on a machine shared with other work the times say
+little unless it is low.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+DOCS = ROOT / "docs"
+BUILD = ROOT / "build" / "bench"
+HTML = BUILD / "html"
+EXECUTED = BUILD / "jupyter_execute"
+EDITED_PAGE = DOCS / "basics" / "regression.md"
+# (name, goal in seconds)
+GOALS = {"clean build": 45.0, "rebuild, nothing changed": 2.0, "rebuild, one page edited": 4.0}
+WEIGHT_GOAL_KB = 100.0
+ASSET = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="([^"]+)"')
+
+
+def sphinx_build() -> float:
+    command = [sys.executable, "-m", "sphinx", "--builder", "html", "--fail-on-warning"]
+    command += ["--keep-going", "--nitpicky", "--jobs", "auto", "--quiet", str(DOCS), str(HTML)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def executed_notebooks() -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in EXECUTED.rglob("*.ipynb")}
+
+
+def page_weight(page: Path) -> int:
+    """Bytes of the page's HTML, and of each local stylesheet and script it loads."""
+    html = page.read_text(encoding="utf-8")
+    assets = {page.parent / href.split("?")[0] for href in ASSET.findall(html)}
+    return len(html.encode()) + sum(asset.stat().st_size for asset in assets if asset.exists())
+
+
+def main() -> None:
+    results: list[tuple[str, float, float, str]] = []
+
+    def measure(name: str) -> None:
+        load = os.getloadavg()[0]
+        results.append((name, sphinx_build(), load, ""))
+
+    shutil.rmtree(BUILD, ignore_errors=True)
+    measure("clean build")
+    results[-1] = (*results[-1][:3], f"{len(executed_notebooks())} pages executed")
+    measure("rebuild, nothing changed")
+
+    before = executed_notebooks()
+    original, stat = EDITED_PAGE.read_bytes(), EDITED_PAGE.stat()
+    try:
+        EDITED_PAGE.write_bytes(original + b"\nA line added by benchmarks/build.py.\n")
+        measure("rebuild, one page edited")
+    finally:
+        EDITED_PAGE.write_bytes(original)
+        os.utime(EDITED_PAGE, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rerun = sorted(
+        path.relative_to(EXECUTED).as_posix()
+        for path, mtime in executed_notebooks().items()
+        if before.get(path) != mtime
+    )
+    results[-1] = (*results[-1][:3], f"executed again: {', '.join(rerun) or 'none'}")
+
+    print(f"Build times on {os.cpu_count()} cores (load average at the start of each build)\n")
+    print(f"| {'build':<26} | {'seconds':>7} | {'goal':>5} | {'load':>5} | notes")
+    print(f"| {'-' * 26} | {'-' * 7} | {'-' * 5} | {'-' * 5} | -----")
+    for name, seconds, load, note in results:
+        print(f"| {name:<26} | {seconds:7.1f} | {GOALS[name]:5.0f} | {load:5.2f} | {note}")
+
+    pages = [page for page in HTML.rglob("*.html") if not page.name.startswith("_")]
+    weights = sorted(page_weight(page) / 1024 for page in pages)
+    heaviest = max(pages, key=page_weight)
+    print(
+        f"\nPage weight (HTML + CSS + JS, no images) over {len(pages)} pages: "
+        f"median {statistics.median(weights):.1f} KB (goal {WEIGHT_GOAL_KB:.0f} KB), "
+        f"heaviest {weights[-1]:.1f} KB ({heaviest.relative_to(HTML)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
