@@ -35,7 +35,8 @@ def test_cheat_sheet_has_a_table_per_family_with_full_rows():
     for family in FAMILIES:
         assert f"{family.title} </{family.page}>" in sheet
     for row in _rows(sheet):
-        assert len(row) == 5 and all(row[:4]), row
+        assert len(row) == 5, row
+        assert all(row[:4]), row
 
 
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
