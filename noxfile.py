@@ -10,10 +10,15 @@ nox -s inventories   rewrite the intersphinx inventories in docs/_inventories
 nox                  lint, tests and reproducible: what CI runs
 """
 
+import contextlib
 import json
 import os
 import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from subprocess import PIPE
 
 import nox
 
@@ -74,16 +79,33 @@ def docs(session: nox.Session) -> None:
 def serve(session: nox.Session) -> None:
     """Rebuild and reload the site in the browser whenever a page or the package changes."""
     install(session, "serve")
-    session.run(
-        "sphinx-autobuild",
-        "docs",
-        str(HTML),
-        "--watch",
-        "src",
-        "--ignore",
-        str(BUILD.resolve()),
-        *session.posargs,
-    )
+    # One warm process for the whole session: a rebuild after an edit then executes the page
+    # without waiting for torch to import (docs/_ext/warmkernel.py).
+    with warm_kernels(session) as folder:
+        session.run(
+            "sphinx-autobuild",
+            "docs",
+            str(HTML),
+            "--watch",
+            "src",
+            "--ignore",
+            str(BUILD.resolve()),
+            *session.posargs,
+            env={"LOSSGUIDE_WARM_KERNELS": folder},
+        )
+
+
+@contextlib.contextmanager
+def warm_kernels(session: nox.Session) -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="lossguide-warm-")
+    python = Path(session.bin) / "python"
+    warm = subprocess.Popen([python, "docs/_ext/warmkernel.py", "serve", folder], stdin=PIPE)
+    try:
+        yield folder
+    finally:
+        warm.terminate()
+        warm.wait()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @nox.session

@@ -5,7 +5,9 @@ separate build folder (build/bench):
 
 - a clean build, executing every page;
 - a rebuild with nothing changed;
-- a rebuild after appending a line to one page, which must execute that page alone.
+- a rebuild after appending a line to one page, which must execute that page alone;
+- the same with a warm process already running, as `nox -s serve` keeps one for its session
+  (docs/_ext/warmkernel.py): the page's kernel then does not wait for torch to import.
 
 Then the median weight of a page: its HTML and the CSS and JavaScript it loads, without images.
 The load average is printed with each time: on a machine shared with other work the times say
@@ -14,13 +16,17 @@ little unless it is low.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -30,15 +36,16 @@ HTML = BUILD / "html"
 EXECUTED = BUILD / "jupyter_execute"
 EDITED_PAGE = DOCS / "basics" / "regression.md"
 # (name, goal in seconds)
-GOALS = {"clean build": 45.0, "rebuild, nothing changed": 2.0, "rebuild, one page edited": 4.0}
+ONE_PAGE, ONE_PAGE_SERVE = "rebuild, one page edited", "the same, as in nox -s serve"
+GOALS = {"clean build": 45.0, "rebuild, nothing changed": 2.0, ONE_PAGE: 4.0, ONE_PAGE_SERVE: 4.0}
 WEIGHT_GOAL_KB = 100.0
 ASSET = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="([^"]+)"')
 
 
-def sphinx_build() -> float:
+def sphinx_build(**env: str) -> float:
     command = [sys.executable, "-m", "sphinx", "--builder", "html", "--fail-on-warning"]
     command += ["--keep-going", "--nitpicky", "--jobs", "auto", "--quiet", str(DOCS), str(HTML)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", **env}
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
@@ -48,39 +55,63 @@ def executed_notebooks() -> dict[Path, int]:
     return {path: path.stat().st_mtime_ns for path in EXECUTED.rglob("*.ipynb")}
 
 
-def page_weight(page: Path) -> int:
-    """Bytes of the page's HTML, and of each local stylesheet and script it loads."""
+def page_weight(page: Path, compress: bool) -> int:
+    """Bytes of the page's HTML and of each local stylesheet and script it loads: as stored,
+    or gzipped as a web server sends them (Read the Docs compresses HTML, CSS and JS)."""
     html = page.read_text(encoding="utf-8")
-    assets = {page.parent / href.split("?")[0] for href in ASSET.findall(html)}
-    return len(html.encode()) + sum(asset.stat().st_size for asset in assets if asset.exists())
+    files = [page, *{page.parent / href.split("?")[0] for href in ASSET.findall(html)}]
+    contents = [path.read_bytes() for path in files if path.exists()]
+    return sum(len(gzip.compress(data, 6) if compress else data) for data in contents)
+
+
+@contextlib.contextmanager
+def warm_process() -> Iterator[str]:
+    """A warm process like the one nox -s serve starts, ready: its imports done."""
+    folder = tempfile.mkdtemp(prefix="lossguide-bench-")
+    script = DOCS / "_ext" / "warmkernel.py"
+    warm = subprocess.Popen([sys.executable, script, "serve", folder], stdin=subprocess.PIPE)
+    try:
+        while not Path(folder, "warm.sock").exists():
+            if warm.poll() is not None:
+                raise RuntimeError("the warm process exited")
+            time.sleep(0.1)
+        yield folder
+    finally:
+        warm.terminate()
+        warm.wait()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
     results: list[tuple[str, float, float, str]] = []
 
-    def measure(name: str) -> None:
+    def measure(name: str, **env: str) -> None:
         load = os.getloadavg()[0]
-        results.append((name, sphinx_build(), load, ""))
+        results.append((name, sphinx_build(**env), load, ""))
+
+    def measure_one_page_edit(name: str, **env: str) -> None:
+        before = executed_notebooks()
+        original, stat = EDITED_PAGE.read_bytes(), EDITED_PAGE.stat()
+        try:
+            EDITED_PAGE.write_bytes(original + b"\nA line added by benchmarks/build.py.\n")
+            measure(name, **env)
+        finally:
+            EDITED_PAGE.write_bytes(original)
+            os.utime(EDITED_PAGE, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        rerun = sorted(
+            path.relative_to(EXECUTED).as_posix()
+            for path, mtime in executed_notebooks().items()
+            if before.get(path) != mtime
+        )
+        results[-1] = (*results[-1][:3], f"executed again: {', '.join(rerun) or 'none'}")
 
     shutil.rmtree(BUILD, ignore_errors=True)
     measure("clean build")
     results[-1] = (*results[-1][:3], f"{len(executed_notebooks())} pages executed")
     measure("rebuild, nothing changed")
-
-    before = executed_notebooks()
-    original, stat = EDITED_PAGE.read_bytes(), EDITED_PAGE.stat()
-    try:
-        EDITED_PAGE.write_bytes(original + b"\nA line added by benchmarks/build.py.\n")
-        measure("rebuild, one page edited")
-    finally:
-        EDITED_PAGE.write_bytes(original)
-        os.utime(EDITED_PAGE, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    rerun = sorted(
-        path.relative_to(EXECUTED).as_posix()
-        for path, mtime in executed_notebooks().items()
-        if before.get(path) != mtime
-    )
-    results[-1] = (*results[-1][:3], f"executed again: {', '.join(rerun) or 'none'}")
+    measure_one_page_edit(ONE_PAGE)
+    with warm_process() as folder:
+        measure_one_page_edit(ONE_PAGE_SERVE, LOSSGUIDE_WARM_KERNELS=folder)
 
     print(f"Build times on {os.cpu_count()} cores (load average at the start of each build)\n")
     print(f"| {'build':<26} | {'seconds':>7} | {'goal':>5} | {'load':>5} | notes")
@@ -89,13 +120,15 @@ def main() -> None:
         print(f"| {name:<26} | {seconds:7.1f} | {GOALS[name]:5.0f} | {load:5.2f} | {note}")
 
     pages = [page for page in HTML.rglob("*.html") if not page.name.startswith("_")]
-    weights = sorted(page_weight(page) / 1024 for page in pages)
-    heaviest = max(pages, key=page_weight)
-    print(
-        f"\nPage weight (HTML + CSS + JS, no images) over {len(pages)} pages: "
-        f"median {statistics.median(weights):.1f} KB (goal {WEIGHT_GOAL_KB:.0f} KB), "
-        f"heaviest {weights[-1]:.1f} KB ({heaviest.relative_to(HTML)})"
-    )
+    print(f"\nPage weight (HTML + CSS + JS, no images) over {len(pages)} pages; goal: ", end="")
+    print(f"{WEIGHT_GOAL_KB:.0f} KB\n")
+    for compress, label in ((True, "sent, gzip"), (False, "as stored")):
+        weights = {page: page_weight(page, compress) / 1024 for page in pages}
+        heaviest = max(weights, key=weights.get)
+        print(
+            f"- {label}: median {statistics.median(weights.values()):.1f} KB, "
+            f"heaviest {weights[heaviest]:.1f} KB ({heaviest.relative_to(HTML)})"
+        )
 
 
 if __name__ == "__main__":

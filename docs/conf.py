@@ -13,6 +13,7 @@ author = "the lossguide authors"
 copyright = "2026, the lossguide authors"
 
 extensions = [
+    "warmkernel",  # local, first: its process imports torch while the others load
     "myst_nb",
     "notfound.extension",
     "sphinx.ext.autodoc",
@@ -28,7 +29,6 @@ extensions = [
     "mathml",
     "notebooks",
     "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
-    "warmkernel",
 ]
 
 nitpicky = True
@@ -72,6 +72,8 @@ intersphinx_mapping = {
 }
 
 autodoc_default_options = {"members": True}
+# The API page needs lossguide's docstrings, not torch: importing it would cost the build 3 s.
+autodoc_mock_imports = ["torch"]
 autodoc_typehints = "none"  # the docstrings give the types, in words a reader knows
 napoleon_preprocess_types = True
 napoleon_type_aliases = {
@@ -87,7 +89,9 @@ html_math_renderer = "mathml"  # see _ext/mathml.py: no MathJax, no CDN
 html_static_path = ["_static"]
 html_css_files = ["lossguide.css"]
 html_js_files = [("lossguide.js", {"defer": "defer"})]
-html_use_index = False  # rewritten on every build, even with nothing changed; api.md lists it all
+# Both rewritten on every build, even with nothing changed; api.md lists it all.
+html_use_index = False
+html_domain_indices = False
 html_last_updated_fmt = "%Y-%m-%d"  # of SOURCE_DATE_EPOCH, see _ext/buildinfo.py
 # Read the Docs sets the address it serves the site at; sitemap, OpenGraph and the 404 page
 # need an absolute one.

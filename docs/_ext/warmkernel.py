@@ -15,8 +15,9 @@ ipykernel with them. Child and launcher keep that socket open between them: each
 the other does, and the launcher passes signals on, so timeouts, interrupts and shutdowns
 work as with any kernel.
 
-The warm process lives only as long as the build, and does not import lossguide: pages always
-run against the sources being built. A page that must start from a bare interpreter (one that
+The warm process lives as long as the build, or, for `nox -s serve`, as long as the session
+(LOSSGUIDE_WARM_KERNELS names its folder). It does not import lossguide: pages always run
+against the sources being built. A page that must start from a bare interpreter (one that
 checks what importing lossguide imports, say) is listed in ``warm_kernel_exclude`` and gets an
 ordinary kernel: Sphinx reads a page and then executes it in the same process, so the
 environment variable set when the page is read reaches its launcher.
@@ -39,11 +40,22 @@ import threading
 import time
 from pathlib import Path
 
-# What every page imports first. The backend is the one ipykernel would choose.
-WARM_IMPORTS = ("ipykernel.kernelapp", "matplotlib.pyplot", "numpy", "torch")
+# What every page imports first, and what a kernel imports as it starts (its debugger alone
+# takes 0.2 s). The backend is the one ipykernel would choose.
+WARM_IMPORTS = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",
+    "matplotlib_inline.backend_inline",
+    "matplotlib.pyplot",
+    "numpy",
+    "torch",
+)
 MPLBACKEND = "module://matplotlib_inline.backend_inline"
 SOCKET, FAILED = "warm.sock", "failed"
 COLD = "LOSSGUIDE_COLD_KERNEL"
+# The folder of a warm process that outlives one build: nox -s serve keeps one for its session.
+SHARED = "LOSSGUIDE_WARM_KERNELS"
 CONNECT_TIMEOUT = 120  # seconds: the warm imports run beside a busy build
 _HEADER = struct.Struct("!I")
 
@@ -54,6 +66,8 @@ _HEADER = struct.Struct("!I")
 def serve(folder: Path) -> None:
     try:
         os.environ.setdefault("MPLBACKEND", MPLBACKEND)
+        # The debugger warns on import that frozen modules hide breakpoints: no one debugs here.
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         for module in WARM_IMPORTS:
             __import__(module)
     except BaseException as error:
@@ -180,21 +194,22 @@ def _connect(folder: Path) -> socket.socket:
 
 
 class WarmKernels:
-    def __init__(self) -> None:
-        self.folder: Path | None = None
-        self.process: subprocess.Popen | None = None
-        self.jupyter_path: str | None = None
+    """The warm process of one build, or of a session of builds that passed its folder in."""
 
-    def start(self, app, env, docnames: list[str]) -> None:
-        if self.process is not None or not docnames or app.config.nb_execution_mode == "off":
-            return
-        self.folder = Path(tempfile.mkdtemp(prefix="lossguide-kernels-"))
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "serve", str(self.folder)], stdin=subprocess.PIPE
-        )
-        spec = self.folder / "kernels" / "python3" / "kernel.json"
+    def __init__(self) -> None:
+        self.spec_folder = Path(tempfile.mkdtemp(prefix="lossguide-kernels-"))
+        self.process: subprocess.Popen | None = None
+        self.jupyter_path = os.environ.get("JUPYTER_PATH")
+        if SHARED in os.environ:
+            warm_folder = Path(os.environ[SHARED])
+        else:
+            warm_folder = self.spec_folder
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, "serve", str(warm_folder)], stdin=subprocess.PIPE
+            )
+        spec = self.spec_folder / "kernels" / "python3" / "kernel.json"
         spec.parent.mkdir(parents=True)
-        argv = [sys.executable, __file__, "launch", str(self.folder), "-f", "{connection_file}"]
+        argv = [sys.executable, __file__, "launch", str(warm_folder), "-f", "{connection_file}"]
         spec.write_text(
             json.dumps(
                 {
@@ -206,26 +221,26 @@ class WarmKernels:
             )
         )
         # Set before Sphinx forks its parallel readers, which inherit it.
-        self.jupyter_path = os.environ.get("JUPYTER_PATH")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(
-            filter(None, [str(self.folder), self.jupyter_path])
+            filter(None, [str(self.spec_folder), self.jupyter_path])
         )
 
+    def stop_if_unused(self, app, env, docnames: list[str]) -> None:
+        if not docnames or app.config.nb_execution_mode == "off":
+            self.stop()
+
     def stop(self, app=None, exception=None) -> None:
-        if self.process is None:
-            return
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        if self.process is not None:
+            # Not a close of stdin: that is read only once the imports are done.
+            self.process.terminate()
             self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.process = None
-        if self.jupyter_path is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = self.jupyter_path
+            self.process = None
+        if self.spec_folder.exists():
+            shutil.rmtree(self.spec_folder, ignore_errors=True)
+            if self.jupyter_path is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = self.jupyter_path
 
 
 def _mark_cold(app, docname: str, source: list[str]) -> None:
@@ -238,14 +253,17 @@ def _mark_cold(app, docname: str, source: list[str]) -> None:
 def setup(app) -> dict[str, object]:
     app.add_config_value("warm_kernel_exclude", [], "env", list)
     app.connect("source-read", _mark_cold)
+    # Started now, so that its imports run beside Sphinx's own start rather than after it;
+    # stopped as soon as the build turns out to have no page to read.
     kernels = WarmKernels()
-    app.connect("env-before-read-docs", kernels.start)
+    app.connect("env-before-read-docs", kernels.stop_if_unused)
     app.connect("build-finished", kernels.stop)
     atexit.register(kernels.stop)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 if __name__ == "__main__":
+    # serve FOLDER: be the warm process until stdin closes; launch FOLDER -f FILE: a kernel.
     command, folder, *rest = sys.argv[1:]
     if command == "serve":
         serve(Path(folder))
