@@ -116,8 +116,13 @@ def _run_kernel(connection: socket.socket, request: dict, fds: list[int]) -> Non
     os.environ.clear()
     os.environ.update(request["env"])
     # As `python -m ipykernel_launcher` would have them; the parent to watch is the warm
-    # process, and naming one keeps ipykernel from printing its console-kernel banner.
-    sys.argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+    # process, and naming one keeps ipykernel from printing its console-kernel banner. No
+    # input history: kernels running side by side would all write it to one SQLite file.
+    sys.argv = [
+        *request["argv"],
+        f"--IPKernelApp.parent_handle={os.getppid()}",
+        "--HistoryManager.enabled=False",
+    ]
     sys.path[0] = request["cwd"]
     import numpy
 
@@ -139,7 +144,9 @@ def _run_kernel(connection: socket.socket, request: dict, fds: list[int]) -> Non
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else 1
     finally:
-        atexit._run_exitfuncs()
+        # Not the exit handlers the kernel inherited: they wait on threads and sockets of a
+        # kernel that has already sent its last reply, long enough that jupyter_client gives
+        # up and kills it (0.5 to 3 s a page).
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
