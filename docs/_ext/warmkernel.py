@@ -1,10 +1,11 @@
 """Start each page's kernel warm: forked from a process that has already imported torch.
 
 Executing a page used to cost, before its first cell ran, a kernel start (0.7 s) and
-`import torch` (2 s or more), one page after another: most of a clean build. Instead, when
-Sphinx is about to read pages, this starts one warm process that imports ipykernel, torch,
-NumPy and matplotlib and waits. Every python3 kernel that myst-nb then asks for is forked from
-it: a new process, with nothing of any other page in it, that starts where those imports end.
+`import torch` (2 s or more), one page after another: most of a clean build. Instead, as
+Sphinx starts, this starts one warm process that imports ipykernel, torch, NumPy and
+matplotlib and waits (it is stopped at once if the build has no page to read). Every python3
+kernel that myst-nb asks for is forked from it: a new process, with nothing of any other page
+in it, that starts where those imports end.
 
 How: a kernelspec named python3, in a temporary folder put first on JUPYTER_PATH for the
 build, shadows the installed one, so the executed notebooks still name the usual kernel. Its
