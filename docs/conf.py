@@ -32,9 +32,6 @@ extensions = [
 ]
 
 nitpicky = True
-# lossguide.tables' docstring names LossSpec.label without its module; drop this once it reads
-# :attr:`~lossguide.catalog.LossSpec.label`.
-nitpick_ignore = [("py:attr", "LossSpec.label")]
 exclude_patterns = [
     "_build",
     "_inventories",
@@ -51,8 +48,6 @@ myst_heading_anchors = 3
 # _ext/warmkernel.py makes that cheap: each page's kernel forks from a process that has
 # already imported torch.
 nb_execution_mode = "force"
-# This page checks that importing lossguide.reference leaves torch unimported.
-warm_kernel_exclude = ["numpy-reference"]
 nb_execution_timeout = 120
 nb_execution_show_tb = True
 # A stray warning in a cell fails the build (-W); a cell that means to show one opts in with

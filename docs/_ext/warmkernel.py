@@ -18,10 +18,8 @@ work as with any kernel.
 
 The warm process lives as long as the build, or, for `nox -s serve`, as long as the session
 (LOSSGUIDE_WARM_KERNELS names its folder). It does not import lossguide: pages always run
-against the sources being built. A page that must start from a bare interpreter (one that
-checks what importing lossguide imports, say) is listed in ``warm_kernel_exclude`` and gets an
-ordinary kernel: Sphinx reads a page and then executes it in the same process, so the
-environment variable set when the page is read reaches its launcher.
+against the sources being built. A page that must check what a bare interpreter imports
+does so in a subprocess of its own (see numpy-reference.md).
 """
 
 from __future__ import annotations
@@ -54,7 +52,6 @@ WARM_IMPORTS = (
 )
 MPLBACKEND = "module://matplotlib_inline.backend_inline"
 SOCKET, FAILED = "warm.sock", "failed"
-COLD = "LOSSGUIDE_COLD_KERNEL"
 # The folder of a warm process that outlives one build: nox -s serve keeps one for its session.
 SHARED = "LOSSGUIDE_WARM_KERNELS"
 CONNECT_TIMEOUT = 120  # seconds: the warm imports run beside a busy build
@@ -157,8 +154,6 @@ def _run_kernel(connection: socket.socket, request: dict, fds: list[int]) -> Non
 
 
 def launch(folder: Path, kernel_args: list[str]) -> None:
-    if os.environ.pop(COLD, None):
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
     connection = _connect(folder)
     request = json.dumps(
         {
@@ -251,16 +246,7 @@ class WarmKernels:
                 os.environ["JUPYTER_PATH"] = self.jupyter_path
 
 
-def _mark_cold(app, docname: str, source: list[str]) -> None:
-    if docname in app.config.warm_kernel_exclude:
-        os.environ[COLD] = "1"
-    else:
-        os.environ.pop(COLD, None)
-
-
 def setup(app) -> dict[str, object]:
-    app.add_config_value("warm_kernel_exclude", [], "env", list)
-    app.connect("source-read", _mark_cold)
     # Started now, so that its imports run beside Sphinx's own start rather than after it;
     # stopped as soon as the build turns out to have no page to read.
     kernels = WarmKernels()

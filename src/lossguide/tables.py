@@ -2,7 +2,7 @@
 
 The cheat sheet, the shape table of each loss and the guide to choosing a loss are all
 generated here, so a fact about a loss is written once, in the catalog. Links are MyST
-cross-references to each loss's section, labelled :attr:`LossSpec.label`.
+cross-references to each loss's section, labelled :attr:`~lossguide.catalog.LossSpec.label`.
 
 >>> print(shape_table("MSELoss"))
 | layout | input | target |
