@@ -13,6 +13,8 @@ does not import torch, so the tables cost the build nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -20,33 +22,20 @@ from sphinx.util.docutils import SphinxDirective
 from lossguide import tables
 
 
-class _MarkdownTable(SphinxDirective):
-    def markdown(self) -> str:
-        raise NotImplementedError
+def _table_directive(render: Callable[..., str], arguments: int = 0) -> type[SphinxDirective]:
+    """A directive that parses the Markdown ``render(*its arguments)`` returns."""
 
-    def run(self) -> list[nodes.Node]:
-        return self.parse_text_to_nodes(self.markdown())
+    class TableDirective(SphinxDirective):
+        required_arguments = arguments
 
+        def run(self) -> list[nodes.Node]:
+            return self.parse_text_to_nodes(render(*self.arguments))
 
-class CheatSheet(_MarkdownTable):
-    def markdown(self) -> str:
-        return tables.cheat_sheet()
-
-
-class Shapes(_MarkdownTable):
-    required_arguments = 1
-
-    def markdown(self) -> str:
-        return tables.shape_table(self.arguments[0])
-
-
-class Situations(_MarkdownTable):
-    def markdown(self) -> str:
-        return tables.situations_table()
+    return TableDirective
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_directive("loss-cheat-sheet", CheatSheet)
-    app.add_directive("loss-shapes", Shapes)
-    app.add_directive("loss-situations", Situations)
+    app.add_directive("loss-cheat-sheet", _table_directive(tables.cheat_sheet))
+    app.add_directive("loss-shapes", _table_directive(tables.shape_table, arguments=1))
+    app.add_directive("loss-situations", _table_directive(tables.situations_table))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
