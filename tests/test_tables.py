@@ -56,3 +56,11 @@ def test_situations_table_covers_every_loss():
 def test_every_label_the_tables_link_to_is_on_its_family_page(spec):
     page = DOCS / f"{spec.family.page}.md"
     assert f"({spec.label})=" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_search_can_find_each_loss_by_both_names(spec):
+    """Its section is headed by the class name and names the functional in full."""
+    page = (DOCS / f"{spec.family.page}.md").read_text(encoding="utf-8")
+    assert f"## {spec.name}\n" in page
+    assert f"torch.nn.functional.{spec.functional}`" in page
