@@ -28,9 +28,8 @@ def _link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree)
 def _copy(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    executed = Path(app.outdir).parent / "jupyter_execute"
     for docname in app.env.found_docs:
-        source = executed / f"{docname}.ipynb"
+        source = _executed(app, docname)
         if source.exists():
             target = Path(app.outdir, FOLDER, f"{docname}.ipynb")
             target.parent.mkdir(parents=True, exist_ok=True)
