@@ -148,7 +148,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def inventories(session: nox.Session) -> None:
-    """Rewrite the torch, NumPy and matplotlib intersphinx inventories from installed packages."""
+    """Rewrite the intersphinx inventories: a trimmed CPython one, and torch, NumPy and matplotlib
+    ones read off the installed packages."""
     install(session, "docs", "inventories")
     session.run("python", "docs/_inventories/make_inventories.py")
 

@@ -58,7 +58,7 @@ nb_merge_streams = True
 nb_ipywidgets_js = {}  # never load require.js or widget scripts from a CDN
 
 # Read from files in the repository, never fetched: the site builds offline.
-# docs/_inventories/make_inventories.py writes the torch and NumPy ones.
+# docs/_inventories/make_inventories.py writes them, trimmed to what a loss guide links to.
 torch_release = ".".join(metadata.version("torch").split(".")[:2])
 intersphinx_mapping = {
     "python": ("https://docs.python.org/3/", "_inventories/python.inv"),

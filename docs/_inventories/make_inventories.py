@@ -1,20 +1,31 @@
-"""Write the intersphinx inventories of torch and NumPy that the site links against.
+"""Write the intersphinx inventories the site links against: Python, torch, NumPy, matplotlib.
 
 The build never fetches an inventory (pages must build offline), so the ones it uses are kept
-here. Sphinx's inventories of torch and NumPy are large; these list only what readers of a loss
-guide are sent to, read off the installed packages: the torch, torch.nn and
-torch.nn.functional callables, Tensor methods, and NumPy's top-level functions, ndarray and its
-methods, numpy.typing and the array_like glossary term; matplotlib's Figure and Axes. Every URI
-follows the layout of the projects' own docs. Rerun when the pinned torch changes:
+here. The projects' own inventories are large, and Sphinx reads every one on every build and
+keeps it in its pickled environment: CPython's alone cost each rebuild about 0.4 s. These list
+only what readers of a loss guide are sent to:
 
-    python docs/_inventories/make_inventories.py
+- Python: from CPython's own inventory, the built-in functions, types and exceptions with their
+  methods, every module's name, the glossary, and the contents of the few modules a loss guide
+  mentions (MODULES_KEPT);
+- torch, read off the installed package: the torch, torch.nn and torch.nn.functional
+  callables, and Tensor methods;
+- NumPy: its top-level functions, ndarray and its methods, numpy.typing and the array_like
+  glossary term;
+- matplotlib: Figure, Axes and pyplot.
 
-python.inv is not made here: it is CPython 3.11's own objects.inv, as Debian ships it in
-python3.11-doc (/usr/share/doc/python3.11/html/objects.inv), under the PSF licence.
+Every URI follows the layout of the projects' own docs. Rerun when the pinned torch changes,
+or when a page needs a Python object the trimmed inventory lacks (nitpicky mode names it):
+
+    nox -s inventories
+
+cpython-3.11.inv is CPython 3.11's own objects.inv, as Debian ships it in python3.11-doc
+(/usr/share/doc/python3.11/html/objects.inv), under the PSF licence. The build does not read it.
 """
 
 from __future__ import annotations
 
+import builtins
 import inspect
 from importlib.metadata import version
 from pathlib import Path
@@ -26,6 +37,8 @@ import torch
 import torch.nn.functional
 
 HERE = Path(__file__).parent
+CPYTHON = HERE / "cpython-3.11.inv"
+MODULES_KEPT = ("collections.abc", "functools", "math", "random", "typing", "warnings")
 
 
 def _public(namespace: object) -> list[tuple[str, object]]:
@@ -100,6 +113,19 @@ def numpy_entries() -> list[soi.DataObjStr]:
     return entries
 
 
+def python_entries() -> list[soi.DataObjStr]:
+    def kept(entry: soi.DataObjStr) -> bool:
+        if entry.domain == "std":
+            return entry.role == "term"
+        if entry.domain != "py":
+            return False
+        builtin = hasattr(builtins, entry.name.split(".")[0])
+        in_kept_module = entry.name.startswith(tuple(f"{module}." for module in MODULES_KEPT))
+        return entry.role == "module" or builtin or in_kept_module
+
+    return [entry for entry in soi.Inventory(CPYTHON).objects if kept(entry)]
+
+
 def write(path: Path, project: str, version: str, entries: list[soi.DataObjStr]) -> None:
     inventory = soi.Inventory()
     inventory.project, inventory.version = project, version
@@ -118,6 +144,7 @@ def matplotlib_entries() -> list[soi.DataObjStr]:
 
 
 if __name__ == "__main__":
+    write(HERE / "python.inv", "Python", "3.11", python_entries())
     torch_version = torch.__version__.split("+")[0]
     write(HERE / "torch.inv", "PyTorch", torch_version, torch_entries())
     write(HERE / "numpy.inv", "NumPy", numpy.__version__, numpy_entries())
