@@ -4,6 +4,8 @@ documented."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -175,3 +177,17 @@ def test_checked_refuses_bad_arguments():
     with pytest.raises(ValueError, match=r"is not a torch\.nn loss"):
         checked(nn.Linear(2, 2))
     assert isinstance(checked(nn.MSELoss()), Checked)
+
+
+def test_the_shape_checks_do_not_import_sympy():
+    # torch.broadcast_shapes imports sympy on first use, which cost a first diagnose 0.8 s.
+    code = """
+import sys, torch
+from torch import nn
+from lossguide import diagnose
+diagnose(nn.MSELoss(), torch.zeros(4, 1), torch.zeros(4))
+diagnose(nn.BCELoss(), torch.rand(4, 1), torch.rand(4))
+diagnose(nn.L1Loss(), torch.zeros(4, 3), torch.zeros(5))
+assert "sympy" not in sys.modules, "a shape check imported sympy"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)

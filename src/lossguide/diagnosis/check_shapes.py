@@ -3,8 +3,10 @@ class or time dimension in the wrong place."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
+import numpy as np
 import torch
 
 from lossguide.catalog import Role
@@ -35,8 +37,10 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
             continue
         pair = f"{same_as} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
         try:
-            joint = torch.broadcast_shapes(other.shape, tensor.shape)
-        except RuntimeError:
+            # NumPy's rule is torch's, and torch.broadcast_shapes imports sympy on its first
+            # call: 0.8 s.
+            joint = np.broadcast_shapes(tuple(other.shape), tuple(tensor.shape))
+        except ValueError:
             yield Finding(
                 "shape-mismatch",
                 "error",
@@ -52,7 +56,7 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
                 f"{pair}; {call.name} needs them equal and raises. {fix}",
             )
         else:
-            terms = joint.numel()
+            terms = math.prod(joint)
             yield Finding(
                 "shapes-broadcast",
                 "warning",
