@@ -17,11 +17,13 @@ import hashlib
 import os
 import subprocess
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-PACKAGE_SOURCES = Path(__file__).parents[2] / "src" / "lossguide"
+# The lossguide that the pages import (found, not imported): src/lossguide, installed editable.
+PACKAGE_SOURCES = Path(find_spec("lossguide").origin).parent
 
 
 def _digest(folder: Path) -> str:
