@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from built_site.notebooks import site_build
+from built_site.notebooks import site_build, source_pages
 
 CHROMIUM = os.environ.get("LOSSGUIDE_CHROMIUM", "/usr/bin/chromium")
 # Chromium as root, headless, and making no connection of its own (updates, sync, QUIC probes).
@@ -42,13 +42,9 @@ def html_root() -> Path:
 
 
 def site_pages() -> list[str]:
-    """Every page of the built site, as a path relative to its root, e.g. ``basics/shapes.html``."""
-    root = html_root()
-    return sorted(
-        path.relative_to(root).as_posix()
-        for path in root.rglob("*.html")
-        if not path.relative_to(root).parts[0].startswith("_") and path.name != "404.html"
-    )
+    """Every page of the site but the 404 page, as a path relative to its root, e.g.
+    ``basics/shapes.html``: one for each page in docs/, and Sphinx's search page."""
+    return [f"{page}.html" for page in source_pages() if page != "404"] + ["search.html"]
 
 
 def published_prefix(root: Path) -> str:

@@ -16,15 +16,23 @@ def site_build() -> Path:
     return Path(os.environ.get("LOSSGUIDE_SITE", DOCS.parent / "build"))
 
 
+def source_pages() -> list[str]:
+    """The docname of every page in docs/, e.g. ``basics/regression``: read off the sources, so
+    that an incremental build's leftovers from deleted pages are not taken for pages."""
+    return [
+        path.relative_to(DOCS).with_suffix("").as_posix()
+        for path in sorted(DOCS.rglob("*.md"))
+        if not SKIPPED_FOLDERS.intersection(path.relative_to(DOCS).parts)
+    ]
+
+
 def executed_pages() -> list[str]:
     """The docnames of every page with code cells, e.g. ``basics/regression``."""
-    pages = []
-    for path in sorted(DOCS.rglob("*.md")):
-        if SKIPPED_FOLDERS.intersection(path.relative_to(DOCS).parts):
-            continue
-        if "```{code-cell}" in path.read_text(encoding="utf-8"):
-            pages.append(path.relative_to(DOCS).with_suffix("").as_posix())
-    return pages
+    return [
+        page
+        for page in source_pages()
+        if "```{code-cell}" in (DOCS / f"{page}.md").read_text(encoding="utf-8")
+    ]
 
 
 def read_executed(build: Path, page: str) -> nbformat.NotebookNode:
