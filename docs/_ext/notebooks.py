@@ -4,13 +4,19 @@ myst-nb writes the notebook it executed for a page beside the HTML output, in
 ``<build>/jupyter_execute/``, which is not served. This copies each one into the HTML output
 under ``_notebooks/`` and gives the page template its address as ``notebook_download`` (see
 ``_templates/components/view-this-page.html``).
+
+The copy's outputs are the page's: with ``nb_merge_streams``, myst-nb's coalesce_streams joins
+the pieces of a cell's printed output before rendering it, and so does the copy. How a kernel
+splits its output into pieces depends on timing, so the executed notebooks of two builds may
+differ where the pages, and the copies, do not.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import nbformat
+from myst_nb.core.utils import coalesce_streams
 from sphinx.application import Sphinx
 
 FOLDER = "_notebooks"
@@ -30,10 +36,18 @@ def _copy(app: Sphinx, exception: Exception | None) -> None:
         return
     for docname in app.env.found_docs:
         source = _executed(app, docname)
-        if source.exists():
-            target = Path(app.outdir, FOLDER, f"{docname}.ipynb")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        target = Path(app.outdir, FOLDER, f"{docname}.ipynb")
+        if not source.exists() or (
+            target.exists() and target.stat().st_mtime_ns >= source.stat().st_mtime_ns
+        ):
+            continue
+        notebook = nbformat.read(source, as_version=4)
+        if app.config.nb_merge_streams:
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = coalesce_streams(cell.outputs)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, target)
 
 
 def setup(app: Sphinx) -> dict[str, object]:

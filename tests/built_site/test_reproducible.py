@@ -1,4 +1,5 @@
-"""Two clean builds of the site must execute to identical outputs.
+"""Two clean builds of the site must execute to identical outputs: the outputs the pages show,
+as in the notebooks readers download (docs/_ext/notebooks.py).
 
 ``nox -s reproducible`` makes the two builds and runs this module with
 LOSSGUIDE_REPRODUCIBLE_BUILDS set to their folders, separated by os.pathsep.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from built_site.notebooks import code_cells, executed_pages, read_executed
+from built_site.notebooks import code_cells, executed_pages
 
 BUILDS = os.environ.get("LOSSGUIDE_REPRODUCIBLE_BUILDS", "")
 
@@ -21,10 +23,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def outputs(build: Path, page: str) -> list[list[dict]]:
-    """Every code cell's outputs, without the execution metadata (timings) that may differ."""
-    return [
-        [dict(output) for output in cell.outputs] for cell in code_cells(read_executed(build, page))
-    ]
+    """Every code cell's outputs in the page's notebook download."""
+    notebook = nbformat.read(build / "html" / "_notebooks" / f"{page}.ipynb", as_version=4)
+    return [[dict(output) for output in cell.outputs] for cell in code_cells(notebook)]
 
 
 @pytest.mark.parametrize("page", executed_pages())
