@@ -90,6 +90,8 @@ def serve(session: nox.Session) -> None:
             "sphinx-autobuild",
             "docs",
             str(HTML),
+            "--jobs",
+            JOBS,
             "--watch",
             "src",
             "--ignore",
