@@ -30,6 +30,7 @@ extensions = [
     "mathml",
     "notebooks",
     "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
+    "outputpaths",
 ]
 
 nitpicky = True

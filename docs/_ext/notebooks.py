@@ -8,7 +8,8 @@ under ``_notebooks/`` and gives the page template its address as ``notebook_down
 The copy's outputs are the page's: with ``nb_merge_streams``, myst-nb's coalesce_streams joins
 the pieces of a cell's printed output before rendering it, and so does the copy. How a kernel
 splits its output into pieces depends on timing, so the executed notebooks of two builds may
-differ where the pages, and the copies, do not.
+differ where the pages, and the copies, do not. The files that warnings and tracebacks name are
+shown as on the page, too (outputpaths.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 from myst_nb.core.utils import coalesce_streams
+from outputpaths import shorten
 from sphinx.application import Sphinx
 
 FOLDER = "_notebooks"
@@ -42,12 +44,23 @@ def _copy(app: Sphinx, exception: Exception | None) -> None:
         ):
             continue
         notebook = nbformat.read(source, as_version=4)
-        if app.config.nb_merge_streams:
-            for cell in notebook.cells:
-                if cell.cell_type == "code":
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                if app.config.nb_merge_streams:
                     cell.outputs = coalesce_streams(cell.outputs)
+                for output in cell.outputs:
+                    _shorten_paths(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
+
+
+def _shorten_paths(output: nbformat.NotebookNode) -> None:
+    if output.output_type == "stream":
+        output.text = shorten(output.text)
+    elif output.output_type == "error":
+        output.traceback = [shorten(line) for line in output.traceback]
+    elif "text/plain" in output.get("data", {}):
+        output.data["text/plain"] = shorten(output.data["text/plain"])
 
 
 def setup(app: Sphinx) -> dict[str, object]:
