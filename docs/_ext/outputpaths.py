@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import site
 import sysconfig
-from importlib.util import find_spec
-from pathlib import Path
 
+from buildinfo import PACKAGE_SOURCES
 from docutils import nodes
 from sphinx.application import Sphinx
 
@@ -24,7 +23,7 @@ def _replacements() -> list[tuple[str, str]]:
     pairs = [(f"{folder}/", ".../site-packages/") for folder in packages]
     pairs = [pair for pair in pairs if pair[0].rstrip("/").endswith("site-packages")]
     # The kernels import lossguide from the checkout: src/lossguide, installed editable.
-    checkout = Path(find_spec("lossguide").origin).parents[2]
+    checkout = PACKAGE_SOURCES.parents[1]
     pairs.append((f"{checkout}/", ""))
     # Longest first, so that a site-packages folder inside the checkout (.nox/...) wins.
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
