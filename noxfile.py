@@ -146,7 +146,7 @@ def reproducible(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Time a clean build, a no-change rebuild and a one-page rebuild; run the other benchmarks."""
     install(session, "docs")
-    session.run("python", "benchmarks/build.py")
+    session.run("python", "benchmarks/build.py", "--jobs", JOBS)
     for script in sorted(Path("benchmarks").glob("*.py")):
         if script.name != "build.py":
             session.run("python", str(script))

@@ -1,6 +1,7 @@
 """How long the site takes to build, and how heavy its pages are.
 
-Run by `nox -s bench` in the docs virtualenv, with the options `nox -s docs` uses. Times, in a
+Run by `nox -s bench` in the docs virtualenv, with the options `nox -s docs` uses; nox passes
+its --jobs. Times, in a
 separate build folder (build/bench):
 
 - a clean build, executing every page;
@@ -22,6 +23,7 @@ little unless it is low.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gzip
 import os
@@ -56,10 +58,12 @@ WEIGHT_GOAL_KB = 100.0
 ASSET = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="([^"]+)"')
 
 
-def sphinx_build(docs: Path = DOCS, html: Path = HTML, strict: bool = True, **env: str) -> float:
+def sphinx_build(
+    jobs: str, docs: Path = DOCS, html: Path = HTML, strict: bool = True, **env: str
+) -> float:
     command = [sys.executable, "-m", "sphinx", "--builder", "html", "--keep-going", "--nitpicky"]
     command += ["--fail-on-warning"] if strict else []
-    command += ["--jobs", str(2 * os.cpu_count()), "--quiet", str(docs), str(html)]  # as nox's
+    command += ["--jobs", jobs, "--quiet", str(docs), str(html)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", **env}
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
@@ -107,12 +111,12 @@ def warm_process() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def main() -> None:
+def main(jobs: str) -> None:
     results: list[tuple[str, float, float, str]] = []
 
     def measure(name: str, **env: str) -> None:
         load = os.getloadavg()[0]
-        results.append((name, sphinx_build(**env), load, ""))
+        results.append((name, sphinx_build(jobs, **env), load, ""))
 
     def measure_one_page_edit(name: str, **env: str) -> None:
         before = executed_notebooks()
@@ -139,7 +143,7 @@ def main() -> None:
         measure_one_page_edit(ONE_PAGE_SERVE, LOSSGUIDE_WARM_KERNELS=folder)
     # Last: the load it leaves behind would weigh on the short builds.
     load = os.getloadavg()[0]
-    seconds = sphinx_build(doubled_docs(), DOUBLED / "html", strict=False)
+    seconds = sphinx_build(jobs, doubled_docs(), DOUBLED / "html", strict=False)
     executed = len(executed_notebooks(DOUBLED / "jupyter_execute"))
     results.append((DOUBLED_BUILD, seconds, load, f"{executed} pages executed"))
 
@@ -162,4 +166,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", required=True, help="sphinx-build --jobs, as noxfile.py sets it")
+    main(parser.parse_args().jobs)
