@@ -17,9 +17,7 @@ from built_site.notebooks import DOCS, code_cells, source_pages
 
 # A call that draws a figure: the site's helper, or matplotlib's own.
 DRAWS = re.compile(r"\bloss_and_gradient\(|\bplt\.(?:show|subplots|figure)\(")
-FAMILY_PAGES = {f"losses/{path.stem}" for path in (DOCS / "losses").glob("*.md")} - {
-    "losses/index"
-}
+FAMILY_PAGES = {f"losses/{path.stem}" for path in (DOCS / "losses").glob("*.md")} - {"losses/index"}
 
 
 def _figure_cells() -> list[tuple[str, int, object]]:
