@@ -8,7 +8,7 @@ import pytest
 
 from built_site.notebooks import DOCS
 from lossguide.catalog import FAMILIES, LOSSES
-from lossguide.tables import cheat_sheet, shape_table, situations_table
+from lossguide.tables import cheat_sheet, shape_table, situations_table, torch_docs
 
 LINK = re.compile(r"\{ref\}`(\w+) <(loss-\w+)>`")
 
@@ -58,9 +58,28 @@ def test_every_label_the_tables_link_to_is_on_its_family_page(spec):
     assert f"({spec.label})=" in page.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
-def test_search_can_find_each_loss_by_both_names(spec):
-    """Its section is headed by the class name and names the functional in full."""
+def _section(spec) -> str:
+    """The source of the loss's section: from its label to the next heading of its level."""
     page = (DOCS / f"{spec.family.page}.md").read_text(encoding="utf-8")
-    assert f"## {spec.name}\n" in page
-    assert f"torch.nn.functional.{spec.functional}`" in page
+    start = page.index(f"({spec.label})=\n## {spec.name}\n")
+    end = page.find("\n## ", start + len(spec.label) + 4)
+    return page[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_torch_docs_links_the_class_and_the_function(spec):
+    line = torch_docs(spec.name)
+    assert f"{{py:class}}`torch.nn.{spec.name}`" in line
+    assert f"{{py:func}}`torch.nn.functional.{spec.functional}`" in line
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_each_section_starts_with_links_to_torchs_docs(spec):
+    """The first thing under the heading is the line that links to torch's pages for the
+    class and the function: readers look for it there, and search finds the loss by both
+    names, since the line names both in full."""
+    _, _, body = _section(spec).partition(f"## {spec.name}\n")
+    directive = f"```{{loss-torch-docs}} {spec.name}\n```\n"
+    assert body.lstrip("\n").startswith(directive), (
+        f"the section {spec.name} in docs/{spec.family.page}.md must start with\n{directive}"
+    )

@@ -4,6 +4,8 @@
     ```
     ```{loss-shapes} CrossEntropyLoss
     ```
+    ```{loss-torch-docs} CrossEntropyLoss
+    ```
     ```{loss-situations}
     ```
 
@@ -38,4 +40,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("loss-cheat-sheet", _table_directive(tables.cheat_sheet))
     app.add_directive("loss-shapes", _table_directive(tables.shape_table, arguments=1))
     app.add_directive("loss-situations", _table_directive(tables.situations_table))
+    # Not a table, but made the same way: the line under each loss's heading that links to
+    # torch's pages for its class and function.
+    app.add_directive("loss-torch-docs", _table_directive(tables.torch_docs, arguments=1))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,8 +1,9 @@
 """The site's tables of losses, written as MyST Markdown from :mod:`lossguide.catalog`.
 
-The cheat sheet, the shape table of each loss and the guide to choosing a loss are all
-generated here, so a fact about a loss is written once, in the catalog. Links are MyST
-cross-references to each loss's section, labelled :attr:`~lossguide.catalog.LossSpec.label`.
+The cheat sheet, the shape table of each loss, the links from each loss's section to torch's
+documentation and the guide to choosing a loss are all generated here, so a fact about a loss is
+written once, in the catalog. Links are MyST cross-references to each loss's section, labelled
+:attr:`~lossguide.catalog.LossSpec.label`, or to torch's documentation through intersphinx.
 
 >>> print(shape_table("MSELoss"))
 | layout | input | target |
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from lossguide.catalog import FAMILIES, LOSSES, LossSpec, lookup
 
-__all__ = ["cheat_sheet", "loss_link", "shape_table", "situations_table"]
+__all__ = ["cheat_sheet", "loss_link", "shape_table", "situations_table", "torch_docs"]
 
 
 def loss_link(spec: LossSpec) -> str:
@@ -89,6 +90,23 @@ def shape_table(loss: object) -> str:
         for layout in spec.layouts
     ]
     return _table(["layout", *(argument.name for argument in spec.arguments)], rows)
+
+
+def torch_docs(loss: object) -> str:
+    """A sentence linking to torch's own pages for the loss's class and its function.
+
+    The roles resolve through the torch intersphinx inventory, so a loss the inventory lacks
+    fails the build instead of linking nowhere.
+
+    >>> print(torch_docs("CrossEntropyLoss"))
+    In torch's documentation: {py:class}`torch.nn.CrossEntropyLoss`, and as a function,
+    {py:func}`torch.nn.functional.cross_entropy`.
+    """
+    spec = lookup(loss)
+    return (
+        f"In torch's documentation: {{py:class}}`torch.nn.{spec.name}`, and as a function, "
+        f"{{py:func}}`torch.nn.functional.{spec.functional}`."
+    )
 
 
 def situations_table() -> str:
