@@ -79,6 +79,8 @@ def shape_table(loss: object) -> str:
     | unbatched | (C) float | () int64 |
     | K-dimensional | (N, C, d1, ..., dK) float | (N, d1, ..., dK) int64 |
     | class probabilities | (N, C) float | (N, C) float |
+    | unbatched class probabilities | (C) float | (C) float |
+    | K-dimensional class probabilities | (N, C, d1, ..., dK) float | (N, C, d1, ..., dK) float |
     """
     spec = lookup(loss)
     rows = [
