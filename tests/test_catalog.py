@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lossguide.catalog import EXAMPLE_SIZES, LOSSES, Role, lookup
+from lossguide.catalog import (
+    CLASS_INDEX_ROLES,
+    EXAMPLE_SIZES,
+    LOSSES,
+    Activation,
+    InputKind,
+    Role,
+    lookup,
+    resolve,
+)
 
 DEPRECATED = {"NLLLoss2d"}
 # Added in torch 2.13 and not yet documented here: a fused linear layer plus cross entropy,
@@ -73,23 +83,27 @@ def test_kl_div_reductions_include_batchmean():
     assert "batchmean" in lookup("KLDivLoss").reductions
 
 
-def _example_tensor(spec, argument, role, shape, generator):
+def _example_tensor(spec, argument, role, shape, generator, class_dim):
     """A valid tensor for one argument of one documented layout, in the documented dtype."""
     classes = EXAMPLE_SIZES["C"][0]
     if role is Role.VALUES:
         values = torch.randn(shape, generator=generator, dtype=torch.float64)
-        if argument.name == "var":
+        if float in argument.also_accepts:  # a variance
             return values.abs() + 0.5
-        if spec.expects.startswith("probabilities"):
+        if argument is spec.arguments[0] and spec.input_kind is InputKind.PROBABILITIES:
             return values.sigmoid()
-        if spec.expects.startswith("log-probabilities"):
-            return values.log_softmax(dim=-1 if spec.name == "CTCLoss" else 0)
+        if argument is spec.arguments[0] and spec.input_kind is InputKind.LOG_PROBABILITIES:
+            return values.log_softmax(dim=-1 if class_dim is None else class_dim)
         return values
     if role is Role.CLASS_INDEX:
-        low = 1 if spec.name == "CTCLoss" else 0  # class 0 is CTC's blank
-        return torch.randint(low, classes, shape, generator=generator)
+        return torch.randint(0, classes, shape, generator=generator)
+    if role is Role.LABEL_SEQUENCE:
+        return torch.randint(1, classes, shape, generator=generator)  # class 0 is CTC's blank
     if role is Role.PROBABILITY:
         return torch.rand(shape, generator=generator, dtype=torch.float64)
+    if role is Role.DISTRIBUTION:
+        values = torch.randn(shape, generator=generator, dtype=torch.float64)
+        return values.softmax(dim=-1 if class_dim is None else class_dim)
     if role is Role.SIGN:
         return torch.randint(0, 2, shape, generator=generator).double() * 2 - 1
     if role is Role.MULTI_HOT:
@@ -115,11 +129,35 @@ def _examples(spec, layout):
     generator = torch.Generator().manual_seed(0)
     roles = spec.roles_in(layout)
     shapes = layout.example_shapes()
+    resolution = resolve(spec, shapes)
+    # Another layout may fit too (an unbatched GaussianNLLLoss is also "same shape"), but it
+    # must give every argument the same role.
+    assert resolution.fits
+    assert resolution.roles == roles, f"{resolution.layout.name} fits too: list it later"
+    class_dim = resolution.class_dim(0)
     tensors = [
-        _example_tensor(spec, argument, role, shape, generator)
+        _example_tensor(spec, argument, role, shape, generator, class_dim)
         for argument, role, shape in zip(spec.arguments, roles, shapes, strict=True)
     ]
     return roles, tensors
+
+
+def _call(spec, tensors, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # broadcasting, KLDivLoss's 'mean'
+        return getattr(F, spec.functional)(*tensors, **kwargs)
+
+
+def _raises(spec, tensors, **kwargs) -> bool:
+    try:
+        _call(spec, tensors, **kwargs)
+    except (RuntimeError, ValueError):
+        return True
+    return False
+
+
+def _replace(tensors, index, tensor):
+    return [*tensors[:index], tensor, *tensors[index + 1 :]]
 
 
 @pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
@@ -135,17 +173,219 @@ def test_every_documented_layout_runs_in_torch(spec, layout):
         assert torch.isfinite(result).all(), (reduction, result)
 
 
+# Every dtype a reader's labels might arrive in, by the names LossSpec.index_dtypes uses.
+INDEX_DTYPES = {
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "int16": torch.int16,
+    "int8": torch.int8,
+    "uint8": torch.uint8,
+    "float32": torch.float32,
+    "float64": torch.float64,
+}
+
+
 @pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
-def test_documented_integer_dtypes_are_required(spec, layout):
-    """Where the catalog says int64 class indices, floats fail; where it says float, int64 fails."""
+def test_index_dtypes_are_the_ones_torch_accepts(spec, layout):
     roles, tensors = _examples(spec, layout)
-    loss = getattr(F, spec.functional)
+    indexed = [index for index, role in enumerate(roles) if role in CLASS_INDEX_ROLES]
+    for index in indexed:
+        indices = tensors[index].clamp(min=0)  # uint8 cannot hold the -1 padding
+        for name, dtype in INDEX_DTYPES.items():
+            accepted = not _raises(spec, _replace(tensors, index, indices.to(dtype)))
+            dtypes = spec.index_dtypes_in(layout)
+            expected = dtypes is None or name in dtypes
+            assert accepted == expected, (name, spec.arguments[index].name)
+
+
+@pytest.mark.parametrize(("spec", "layout"), LAYOUT_CASES)
+def test_float_targets_refuse_integers(spec, layout):
+    """Where the catalog says a float target (probabilities, 0/1, ±1 labels aside), torch
+    refuses an integer one; regression targets are promoted instead."""
+    roles, tensors = _examples(spec, layout)
     for index, role in enumerate(roles):
-        if role is Role.CLASS_INDEX and spec.name != "CTCLoss":
-            wrong = [*tensors[:index], tensors[index].double(), *tensors[index + 1 :]]
-        elif role is Role.PROBABILITY and spec.name != "CrossEntropyLoss":
-            wrong = [*tensors[:index], tensors[index].round().long(), *tensors[index + 1 :]]
-        else:
-            continue
-        with pytest.raises(RuntimeError):
-            loss(*wrong, reduction="sum")
+        if role in (Role.PROBABILITY, Role.DISTRIBUTION):
+            wrong = _replace(tensors, index, tensors[index].round().long())
+            assert _raises(spec, wrong), spec.arguments[index].name
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_promotes_integer_input(spec):
+    roles, tensors = _examples(spec, spec.layouts[0])
+    inputs = [index for index, role in enumerate(roles) if role is Role.VALUES]
+    if spec.target is not None:
+        inputs = inputs[: spec.arguments.index(spec.target)]
+    wrong = tensors
+    for index in inputs:
+        wrong = _replace(wrong, index, tensors[index].round().long())
+    assert _raises(spec, wrong) != spec.promotes_integer_input
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_shape_mismatch_is_what_torch_does(spec):
+    """Where two arguments must match in shape, torch broadcasts or refuses shapes that differ
+    but broadcast, as the catalog says: with the same number of dimensions ((N, 1) against
+    (N, D)), and with one more ((N, 1) against (N,))."""
+    pairs = [
+        (spec.arguments.index(argument), same_as)
+        for argument in spec.arguments
+        if (same_as := spec.same_shape_as(argument.name)) is not None
+    ]
+    if not pairs:
+        return
+    _, tensors = _examples(spec, spec.layouts[0])
+    index, same_as = pairs[0]
+    first = [argument.name for argument in spec.arguments].index(same_as)
+    # Another argument that must fit these (GaussianNLLLoss's var) becomes one float for all.
+    for other, argument in enumerate(spec.arguments):
+        if other not in (index, first) and float in argument.also_accepts:
+            tensors = _replace(tensors, other, 1.0)
+    same_ndim = _replace(tensors, index, tensors[index][..., :1])
+    n = tensors[index].shape[0] if tensors[index].ndim else 1
+    more_dims = _replace(tensors, first, tensors[first].reshape(-1)[:n].reshape(n, 1))
+    more_dims = _replace(more_dims, index, tensors[index].reshape(-1)[:n])
+    for wrong in (same_ndim, more_dims):
+        shapes = tuple(wrong[first].shape), tuple(wrong[index].shape)
+        assert _raises(spec, wrong) == spec.shape_mismatch.raises(*shapes), shapes
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_unit_interval_and_one_dtype(spec):
+    roles, tensors = _examples(spec, spec.layouts[0])
+    if spec.input_kind is InputKind.PROBABILITIES:
+        outside = _replace(tensors, 0, tensors[0] + 1)
+        assert _raises(spec, outside) == spec.raises_outside_unit_interval
+    for index, role in enumerate(roles):
+        if role is Role.PROBABILITY:
+            outside = _replace(tensors, index, tensors[index] * 2 - 1)
+            assert _raises(spec, outside) == spec.raises_outside_unit_interval
+    if spec.target is not None and roles[spec.arguments.index(spec.target)] in (
+        Role.PROBABILITY,
+        Role.DISTRIBUTION,
+        Role.VALUES,
+    ):
+        index = spec.arguments.index(spec.target)
+        mixed = _replace(tensors, index, tensors[index].float())
+        assert _raises(spec, mixed) == spec.requires_one_float_dtype
+
+
+@pytest.mark.parametrize("spec", [spec for spec in LOSSES if spec.reads_part_of_input])
+def test_reads_part_of_input(spec):
+    """A loss that reads only part of its input stays finite with NaN where it does not read;
+    CrossEntropyLoss, given the same log-probabilities, reads them all."""
+    _, (log_probs, target) = _examples(spec, spec.layouts[0])
+    poisoned = log_probs.clone()
+    unread = (target + 1) % poisoned.shape[1]  # a class other than each sample's target
+    poisoned[torch.arange(poisoned.shape[0]), unread] = float("nan")
+    assert torch.isfinite(_call(spec, [poisoned, target]))
+    assert not lookup("CrossEntropyLoss").reads_part_of_input
+    assert torch.isnan(F.cross_entropy(poisoned, target))
+
+
+def _finite_or_raises(spec, tensors) -> bool:
+    try:
+        return bool(torch.isfinite(_call(spec, tensors)))
+    except RuntimeError:  # BCELoss refuses anything outside [0, 1]
+        return False
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_allows_infinity(spec):
+    """Where the catalog says infinity is never meaningful, an infinite input always gives an
+    infinite or NaN loss."""
+    _, tensors = _examples(spec, spec.layouts[0])
+    finite_somewhere = False
+    for value in (float("inf"), float("-inf")):
+        changed = tensors[0].clone()
+        changed.view(-1)[0] = value
+        finite_somewhere |= _finite_or_raises(spec, _replace(tensors, 0, changed))
+    assert not finite_somewhere or spec.allows_infinity
+
+
+def test_infinity_can_be_meaningful():
+    """A logit of -inf masks a class: CrossEntropyLoss stays finite."""
+    assert lookup("CrossEntropyLoss").allows_infinity
+    logits = torch.tensor([[0.0, float("-inf"), 1.0]])
+    assert torch.isfinite(F.cross_entropy(logits, torch.tensor([2])))
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_input_kind_and_activation_agree(spec):
+    """Only logits have an activation, and a loss that takes logits names the one it applies;
+    losses of log-probabilities and probabilities name the loss that takes logits instead."""
+    assert (spec.activation is not None) == (spec.input_kind is InputKind.LOGITS)
+    if spec.logits_variant is not None:
+        variant = lookup(spec.logits_variant)
+        assert variant.input_kind is InputKind.LOGITS
+        assert spec.input_kind in (InputKind.PROBABILITIES, InputKind.LOG_PROBABILITIES)
+
+
+def test_activation_is_what_torch_applies():
+    """CrossEntropyLoss is NLLLoss after log_softmax; BCEWithLogitsLoss is BCELoss after a
+    sigmoid."""
+    logits, target = torch.randn(4, 3, dtype=torch.float64), torch.tensor([0, 2, 1, 1])
+    assert lookup("CrossEntropyLoss").activation is Activation.LOG_SOFTMAX
+    assert torch.allclose(
+        F.cross_entropy(logits, target), F.nll_loss(logits.log_softmax(1), target)
+    )
+    probabilities = torch.rand(4, 3, dtype=torch.float64)
+    assert lookup("BCEWithLogitsLoss").activation is Activation.LOG_SIGMOID
+    assert torch.allclose(
+        F.binary_cross_entropy_with_logits(logits, probabilities),
+        F.binary_cross_entropy(logits.sigmoid(), probabilities),
+    )
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+def test_non_tensor_arguments_torch_takes(spec):
+    """Each Python type an argument also accepts works in place of its tensor (CTCLoss takes
+    both lengths as tensors or both as sequences, so they are replaced together)."""
+    _, tensors = _examples(spec, spec.layouts[0])
+    kinds = {kind for argument in spec.arguments for kind in argument.also_accepts}
+    for kind in kinds:
+        changed = list(tensors)
+        for index, argument in enumerate(spec.arguments):
+            if kind in argument.also_accepts:
+                value = tensors[index]
+                changed[index] = (
+                    kind(value.reshape(-1)[0].item())
+                    if kind in (float, int)
+                    else kind(value.tolist())
+                )
+        if kind is int:
+            continue  # one length for a batch of one: the unbatched layout, not layouts[0]
+        assert not _raises(spec, changed), kind
+
+
+def test_code_prefixes_are_unique_and_kebab_case():
+    prefixes = [spec.code_prefix for spec in LOSSES]
+    assert len(set(prefixes)) == len(prefixes)
+    assert all(prefix and prefix == prefix.lower() and " " not in prefix for prefix in prefixes)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "layout", "fits", "class_dim"),
+    [
+        ([(8, 5), (8,)], "batch", True, 1),
+        ([(5,), ()], "unbatched", True, 0),
+        ([(8, 5, 7, 7), (8, 7, 7)], "K-dimensional", True, 1),
+        ([(8, 5), (8, 5)], "class probabilities", True, 1),
+        ([(5,), (5,)], "unbatched class probabilities", True, 0),
+        ([(8, 5, 7), (8, 5, 7)], "K-dimensional class probabilities", True, 1),
+        ([(8, 5), (8, 1)], "batch", False, 1),
+        ([(8, 5), None], "batch", True, 1),
+    ],
+)
+def test_resolve_picks_the_layout_torch_does(shapes, layout, fits, class_dim):
+    resolution = resolve(lookup("CrossEntropyLoss"), shapes)
+    assert (resolution.layout.name, resolution.fits) == (layout, fits)
+    assert resolution.class_dim(0) == class_dim
+
+
+def test_resolve_without_a_fitting_layout():
+    resolution = resolve(lookup("CrossEntropyLoss"), [(), ()])
+    assert resolution.layout is None
+    assert resolution.class_dim(0) is None
+    assert resolution.roles == (Role.VALUES, Role.CLASS_INDEX)
+    with pytest.raises(ValueError, match="takes 2 arguments, so resolve needs 2 shapes"):
+        resolve(lookup("MSELoss"), [(3,)])

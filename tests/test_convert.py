@@ -166,6 +166,7 @@ def test_every_role_gets_its_dtype(spec):
         Role.CLASS_INDEX,
         Role.CLASS_INDEX_OR_PROBABILITIES,  # given indices here
         Role.PADDED_CLASS_INDEX,
+        Role.LABEL_SEQUENCE,
         Role.LENGTHS,
     }
     converted = as_tensors(spec, *(_example(argument.role) for argument in spec.arguments))
@@ -184,5 +185,39 @@ def _example(role: Role) -> np.ndarray:
         Role.SIGN: np.array([1, -1]),
         Role.MULTI_HOT: np.array([[1, 0, 1], [0, 0, 1]]),
         Role.PADDED_CLASS_INDEX: np.array([[0, -1, -1], [2, 1, -1]]),
+        Role.LABEL_SEQUENCE: np.array([[1, 2], [2, 1]], np.int32),
+        Role.DISTRIBUTION: np.array([[0.5, 0.25, 0.25], [0, 0, 1]]),
         Role.LENGTHS: np.array([2, 2], np.int16),
     }[role]
+
+
+# Values torch itself can hold but no loss can use, in every argument of every loss.
+ODD_VALUES = {
+    "meta float tensor": lambda: torch.empty(2, 3, device="meta"),
+    "meta integer tensor": lambda: torch.empty(2, 3, dtype=torch.int64, device="meta"),
+    "sparse tensor": lambda: torch.zeros(2, 3).to_sparse(),
+    "sparse integer tensor": lambda: torch.zeros(2, 3, dtype=torch.int64).to_sparse(),
+    "float8 tensor": lambda: torch.zeros(2, 3, dtype=torch.float8_e4m3fn),
+    "complex tensor": lambda: torch.zeros(2, 3, dtype=torch.complex64),
+    "object array": lambda: np.empty((2, 3), dtype=object),
+    "datetime array": lambda: np.zeros((2, 3), dtype="datetime64[s]"),
+    "dict": dict,
+    "None": lambda: None,
+}
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("odd", ODD_VALUES, ids=str)
+def test_every_refusal_is_a_type_or_value_error(spec, odd):
+    valid = [_example(argument.role) for argument in spec.arguments]
+    for index, argument in enumerate(spec.arguments):
+        arguments = [*valid[:index], ODD_VALUES[odd](), *valid[index + 1 :]]
+        with pytest.raises((TypeError, ValueError), match=argument.name):
+            as_tensors(spec, *arguments)
+
+
+def test_meta_and_sparse_tensors_say_what_is_expected():
+    with pytest.raises(TypeError, match="meta tensor, which has a shape but no values"):
+        as_tensors("MSELoss", torch.empty(3, device="meta"), torch.zeros(3))
+    with pytest.raises(TypeError, match=r"sparse_coo tensor; .* target\.to_dense\(\)"):
+        as_tensors("MSELoss", torch.zeros(3), torch.zeros(3).to_sparse())

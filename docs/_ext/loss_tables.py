@@ -8,9 +8,12 @@
     ```
     ```{loss-situations}
     ```
+    ```{finding-codes}
+    ```
 
 The Markdown comes from :mod:`lossguide.tables`, which reads :mod:`lossguide.catalog` and
-does not import torch, so the tables cost the build nothing.
+:mod:`lossguide.finding_codes` and does not import torch, so the tables cost the build
+nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("loss-cheat-sheet", _table_directive(tables.cheat_sheet))
     app.add_directive("loss-shapes", _table_directive(tables.shape_table, arguments=1))
     app.add_directive("loss-situations", _table_directive(tables.situations_table))
+    # Every code lossguide.diagnose reports, each linked to the section that explains it.
+    app.add_directive("finding-codes", _table_directive(tables.finding_codes_table))
     # Not a table, but made the same way: the line under each loss's heading that links to
     # torch's pages for its class and function.
     app.add_directive("loss-torch-docs", _table_directive(tables.torch_docs, arguments=1))

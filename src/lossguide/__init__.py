@@ -4,7 +4,8 @@ The package behind the lossguide site:
 
 - :func:`as_tensors` converts NumPy data into the tensors a loss expects;
 - :func:`diagnose` and :func:`checked` catch the mistakes in a loss call that torch lets
-  through or reports unhelpfully;
+  through or reports unhelpfully, each with a code that
+  :data:`~lossguide.finding_codes.FINDING_CODES` explains;
 - :mod:`lossguide.reference` implements every loss in NumPy, to read beside its formula;
 - :mod:`lossguide.catalog` describes every loss in :mod:`torch.nn`, and
   :mod:`lossguide.tables` and :mod:`lossguide.plots` draw the site's tables and figures.
@@ -14,8 +15,10 @@ from importlib import import_module
 from importlib.metadata import version
 
 from lossguide.catalog import LOSSES, LossSpec, lookup
+from lossguide.finding_codes import FINDING_CODES
 
 __all__ = [
+    "FINDING_CODES",
     "LOSSES",
     "Finding",
     "LossSpec",

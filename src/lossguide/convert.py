@@ -14,7 +14,7 @@ from numbers import Number
 import numpy as np
 import torch
 
-from lossguide.catalog import FLOAT_ROLES, INDEX_ROLES, Argument, LossSpec, Role, lookup
+from lossguide.catalog import FLOAT_ROLES, INDEX_ROLES, Argument, LossSpec, Role, lookup, resolve
 
 __all__ = ["as_tensors"]
 
@@ -49,8 +49,8 @@ def as_tensors(
     Raises
     ------
     TypeError
-        A value that is not numeric, the wrong number of arguments, or floats where class
-        indices are needed.
+        A value that is not numeric, the wrong number of arguments, floats where class
+        indices are needed, or a tensor without readable values (a meta or sparse tensor).
     ValueError
         A ragged list, an integer too large for the floating dtype, or an integer target
         with the input's shape where CrossEntropyLoss cannot tell indices from one-hot rows.
@@ -96,10 +96,9 @@ These are whole numbers: if they are class labels, convert them with .astype(np.
         _as_array_or_tensor(value, argument.name)
         for value, argument in zip(arrays, spec.arguments, strict=True)
     ]
-    roles = [
-        _resolve_role(spec, argument, value, values[0])
-        for argument, value in zip(spec.arguments, values, strict=True)
-    ]
+    roles = resolve(spec, [tuple(value.shape) for value in values]).roles
+    for argument, role, value in zip(spec.arguments, roles, values, strict=True):
+        _refuse_ambiguous(spec, argument, role, value)
     float_dtype = dtype or _common_float_dtype(
         [value for value, role in zip(values, roles, strict=True) if role in FLOAT_ROLES]
     )
@@ -111,6 +110,7 @@ These are whole numbers: if they are class labels, convert them with .astype(np.
 
 def _as_array_or_tensor(value: object, name: str) -> np.ndarray | torch.Tensor:
     if isinstance(value, torch.Tensor):
+        _require_values(value, name)
         array_like: np.ndarray | torch.Tensor = value
     elif isinstance(value, np.ndarray):
         array_like = value
@@ -130,16 +130,36 @@ def _as_array_or_tensor(value: object, name: str) -> np.ndarray | torch.Tensor:
             f"not {type(value).__name__}"
         )
     if not _is_real(array_like):
-        raise TypeError(f"{name} must hold real numbers, but its dtype is {_dtype_of(array_like)}")
+        raise TypeError(
+            f"{name} must hold real numbers (an integer, bool or float16 to float64 dtype), "
+            f"but its dtype is {_dtype_of(array_like)}"
+        )
     return array_like
+
+
+def _require_values(tensor: torch.Tensor, name: str) -> None:
+    """Refuse tensors whose values cannot be read here: converting a target means checking
+    its values (whole numbers, exact in the floating dtype), and a loss needs dense data."""
+    if tensor.is_meta:
+        raise TypeError(
+            f"{name} is a meta tensor, which has a shape but no values; as_tensors needs a "
+            f"tensor with data (on the CPU or a GPU) to check and convert its values"
+        )
+    if tensor.layout is not torch.strided:
+        raise TypeError(
+            f"{name} is a {str(tensor.layout).removeprefix('torch.')} tensor; losses take "
+            f"dense tensors: convert it with {name}.to_dense()"
+        )
 
 
 def _is_real(value: np.ndarray | torch.Tensor) -> bool:
     if isinstance(value, torch.Tensor):
-        return value.dtype.is_floating_point or value.dtype in _TORCH_INTEGERS
+        return value.dtype in _TORCH_FLOATS or value.dtype in _TORCH_INTEGERS
     return value.dtype.kind in "biuf"
 
 
+# The dtypes torch's losses compute in; float8 types, for one, have no arithmetic of their own.
+_TORCH_FLOATS = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
 _TORCH_INTEGERS = frozenset(
     {torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64}
 )
@@ -155,24 +175,19 @@ def _is_floating(value: np.ndarray | torch.Tensor) -> bool:
     return value.dtype.kind == "f"
 
 
-def _resolve_role(
-    spec: LossSpec,
-    argument: Argument,
-    value: np.ndarray | torch.Tensor,
-    first: np.ndarray | torch.Tensor,
-) -> Role:
-    """Decide between class indices and class probabilities for CrossEntropyLoss's target."""
-    if argument.role is not Role.CLASS_INDEX_OR_PROBABILITIES:
-        return argument.role
-    if tuple(value.shape) != tuple(first.shape):
-        return Role.CLASS_INDEX
-    if _is_floating(value):
-        return Role.PROBABILITY
-    raise ValueError(
-        f"{spec.name}'s {argument.name} has the input's shape {tuple(first.shape)} but holds "
-        f"{_dtype_of(value)} values, which looks like one-hot rows. Pass class indices "
-        f"(for one-hot rows, their argmax over the class dimension) or float probabilities"
-    )
+def _refuse_ambiguous(
+    spec: LossSpec, argument: Argument, role: Role, value: np.ndarray | torch.Tensor
+) -> None:
+    """Refuse integers where the shape says class probabilities (one-hot rows, most likely)."""
+    if argument.role is not Role.CLASS_INDEX_OR_PROBABILITIES or role in INDEX_ROLES:
+        return
+    if not _is_floating(value):
+        raise ValueError(
+            f"{spec.name}'s {argument.name} has the input's shape {tuple(value.shape)} but "
+            f"holds {_dtype_of(value)} values, which looks like one-hot rows. Pass class "
+            f"indices (for one-hot rows, their argmax over the class dimension) or float "
+            f"probabilities"
+        )
 
 
 def _common_float_dtype(values: list[np.ndarray | torch.Tensor]) -> torch.dtype:

@@ -14,8 +14,16 @@ written once, in the catalog. Links are MyST cross-references to each loss's sec
 from __future__ import annotations
 
 from lossguide.catalog import FAMILIES, LOSSES, LossSpec, lookup
+from lossguide.finding_codes import FINDING_CODES
 
-__all__ = ["cheat_sheet", "loss_link", "shape_table", "situations_table", "torch_docs"]
+__all__ = [
+    "cheat_sheet",
+    "finding_codes_table",
+    "loss_link",
+    "shape_table",
+    "situations_table",
+    "torch_docs",
+]
 
 
 def loss_link(spec: LossSpec) -> str:
@@ -79,6 +87,8 @@ def shape_table(loss: object) -> str:
     | unbatched | (C) float | () int64 |
     | K-dimensional | (N, C, d1, ..., dK) float | (N, d1, ..., dK) int64 |
     | class probabilities | (N, C) float | (N, C) float |
+    | unbatched class probabilities | (C) float | (C) float |
+    | K-dimensional class probabilities | (N, C, d1, ..., dK) float | (N, C, d1, ..., dK) float |
     """
     spec = lookup(loss)
     rows = [
@@ -124,3 +134,24 @@ def situations_table() -> str:
         for situation, specs in losses_for.items()
     ]
     return _table(["situation", "loss"], rows)
+
+
+def finding_codes_table() -> str:
+    """Every code :func:`lossguide.diagnose` reports, with its severity, its meaning and a link
+    to the section of the site that explains it, from
+    :data:`lossguide.finding_codes.FINDING_CODES`.
+
+    >>> print(finding_codes_table().splitlines()[0])
+    | code | severity | what it means |
+    >>> print(finding_codes_table().splitlines()[2])
+    | `unknown-loss` | warning | [The loss is not one diagnose knows, so nothing was checked.](/pitfalls.md#when-diagnose-cannot-check-a-call) |
+    """  # noqa: E501
+    rows = [
+        [
+            f"`{code}`",
+            " or ".join(info.severities),
+            f"[{info.summary}](/{info.section.replace('#', '.md#')})",
+        ]
+        for code, info in FINDING_CODES.items()
+    ]
+    return _table(["code", "severity", "what it means"], rows)

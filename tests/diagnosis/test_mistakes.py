@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lossguide import FINDING_CODES
 from lossguide.diagnosis import diagnose
 from lossguide.diagnosis.call import SAMPLE_ELEMENTS
 
@@ -295,6 +296,10 @@ MISTAKES = {
         lambda: (F.cross_entropy, (logits(4, 3), torch.zeros(4, dtype=torch.long))),
         {"ignore_index": 0},
     ),
+    "not-a-loss": Mistake(
+        "unknown-loss", "warning",
+        lambda: (torch.softmax, (logits(2, 3), 1)),
+    ),
     "functional-wrong-arguments": Mistake(
         "bad-arguments", "error",
         lambda: (F.mse_loss, (logits(4),)),
@@ -319,12 +324,26 @@ def test_mistake_is_caught(mistake):
     findings = diagnose(loss, *args, **kwargs)
     matching = [finding for finding in findings if finding.code == mistake.code]
     assert matching, f"expected {mistake.code}, got {findings}"
+    for finding in findings:
+        assert finding.code in FINDING_CODES, f"{finding.code} is not in FINDING_CODES"
+        assert finding.severity in FINDING_CODES[finding.code].severities, finding
     assert {finding.severity for finding in matching} == {mistake.severity}
     result = _torch_result(loss, args, kwargs)
     if mistake.severity == "error":
         assert isinstance(result, Exception), f"torch did not raise, returned {result}"
     else:
         assert isinstance(result, torch.Tensor)
+
+
+def test_every_registered_code_is_caught_here():
+    """Each code in FINDING_CODES is reported by some mistake above (a crashing check is
+    tested in test_api), with each severity it is registered with."""
+    seen = {(mistake.code, mistake.severity) for mistake in MISTAKES.values()}
+    seen.add(("check-crashed", "warning"))
+    registered = {
+        (code, severity) for code, info in FINDING_CODES.items() for severity in info.severities
+    }
+    assert seen == registered
 
 
 @pytest.mark.parametrize("mistake", MISTAKES.values(), ids=MISTAKES.keys())

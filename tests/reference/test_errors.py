@@ -41,6 +41,16 @@ CASES = {
         TypeError,
         "target must hold integer class indices",
     ),
+    "one-hot integer rows in cross_entropy": (
+        lambda: R.cross_entropy(LOGITS, np.eye(3, dtype=np.int64)[[0, 2]]),
+        TypeError,
+        r"target has the input's shape \(2, 3\), so it holds class probabilities, which must",
+    ),
+    "a 0-d input to nll_loss": (
+        lambda: R.nll_loss(2.0, 0),
+        ValueError,
+        r"input must be \(C,\), \(N, C\) or \(N, C, d1, ..., dK\), with classes C; got shape",
+    ),
     "class index too large": (
         lambda: R.cross_entropy(LOGITS, [0, 3]),
         ValueError,

@@ -11,20 +11,18 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import torch
-from torch.nn import _reduction
 
-from lossguide.catalog import Argument, LossSpec, lookup
+from lossguide.catalog import Argument, LossSpec, Resolution, lookup, resolve
 
 __all__ = ["SAMPLE_ELEMENTS", "BadCall", "LossCall", "Stats", "read_call"]
 
-#: Arguments that the loss itself reads only in part: NLLLoss gathers one log-probability per
-#: sample, so a full pass over its (N, C) input would cost far more than the call. Checks see
-#: an evenly spaced sample of rows of these, of about SAMPLE_ELEMENTS elements.
-_PARTLY_READ = frozenset({("NLLLoss", "input")})
+#: A loss that reads only part of its input (:attr:`LossSpec.reads_part_of_input`: NLLLoss
+#: gathers one log-probability per sample) costs far less than a full pass over that input
+#: would. Checks see an evenly spaced sample of its rows, of about SAMPLE_ELEMENTS elements.
 SAMPLE_ELEMENTS = 1 << 16
 
 
@@ -72,13 +70,28 @@ class LossCall:
     def tensor(self, name: str) -> torch.Tensor | None:
         return self.tensors.get(name)
 
+    @cached_property
+    def resolution(self) -> Resolution:
+        """The layout these arguments' shapes are in, what each holds and where the classes
+        are (:func:`lossguide.catalog.resolve`)."""
+        shapes = [
+            None if (tensor := self.tensor(argument.name)) is None else tuple(tensor.shape)
+            for argument in self.spec.arguments
+        ]
+        return resolve(self.spec, shapes)
+
+    def index(self, name: str) -> int:
+        """The position of argument ``name`` among the loss's positional arguments."""
+        return [argument.name for argument in self.spec.arguments].index(name)
+
     def sample(self, name: str) -> tuple[torch.Tensor | None, int]:
         """The rows of an argument that value checks read, and the step between them.
 
         The step is 1 (every row) except for arguments the loss reads only in part.
         """
         tensor = self.tensors.get(name)
-        if (self.name, name) not in _PARTLY_READ or tensor is None or tensor.ndim < 2:
+        partly_read = self.spec.reads_part_of_input and name == self.spec.arguments[0].name
+        if not partly_read or tensor is None or tensor.ndim < 2:
             return tensor, 1
         row = max(tensor[0].numel(), 1)
         step = -(-tensor.shape[0] * row // SAMPLE_ELEMENTS)  # ceiling division
@@ -148,10 +161,22 @@ def _functional_options(arguments: dict[str, object], spec: LossSpec) -> dict[st
     options = {name: arguments.get(name) for name in ("reduction", *spec.options)}
     size_average, reduce = arguments.get("size_average"), arguments.get("reduce")
     if size_average is not None or reduce is not None:  # the deprecated pair overrides reduction
-        options["reduction"] = _reduction.legacy_get_string(
-            size_average, reduce, emit_warning=False
-        )
+        options["reduction"] = _legacy_reduction(size_average, reduce)
     return options
+
+
+def _legacy_reduction(size_average: object, reduce: object) -> str:
+    """The reduction torch's deprecated ``size_average`` and ``reduce`` arguments stand for.
+
+    Written out here rather than imported from torch's private ``torch.nn._reduction``: each
+    defaults to True when not given, ``reduce=False`` keeps every element, and otherwise
+    ``size_average`` chooses between the mean and the sum.
+    """
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
 
 
 def _as_tensor(value: object) -> torch.Tensor | None:

@@ -11,22 +11,12 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from lossguide.catalog import Role
+from lossguide.catalog import CLASS_INDEX_ROLES, FLOAT_ROLES, Role
 from lossguide.diagnosis.call import LossCall
 from lossguide.diagnosis.evidence import fmt_shape
 from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS"]
-
-# Losses that compute in the promoted dtype of their arguments, so an integer input still works.
-_PROMOTING = frozenset({
-    "L1Loss", "MSELoss", "SmoothL1Loss", "GaussianNLLLoss", "PoissonNLLLoss",
-    "MarginRankingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-    "TripletMarginWithDistanceLoss",
-})  # fmt: skip
-
-# Losses that read class indices in a kernel accepting int64 or uint8 ("Long or Byte").
-_BYTE_OK = frozenset({"NLLLoss", "CrossEntropyLoss"})
 
 
 def _dtype(tensor: torch.Tensor) -> str:
@@ -38,10 +28,8 @@ def not_a_tensor(call: LossCall) -> Iterator[Finding]:
         value = call.raw[argument.name]
         if isinstance(value, torch.Tensor):
             continue
-        if argument.role is Role.LENGTHS and isinstance(value, (list, tuple, int)):
-            continue  # CTCLoss takes its lengths as tuples or lists too
-        if argument.name == "var" and isinstance(value, float):
-            continue  # GaussianNLLLoss takes one variance for every element as a float
+        if isinstance(value, argument.also_accepts):
+            continue  # e.g. CTCLoss's lengths as lists, GaussianNLLLoss's var as one float
         if isinstance(value, np.ndarray):
             what = f"a NumPy array ({value.dtype}, shape {fmt_shape(value)})"
         else:
@@ -64,7 +52,7 @@ def _inputs(call: LossCall) -> list[str]:
 
 
 def input_not_floating(call: LossCall) -> Iterator[Finding]:
-    if call.name in _PROMOTING:
+    if call.spec.promotes_integer_input:
         return
     for name in _inputs(call):
         tensor = call.tensor(name)
@@ -80,29 +68,24 @@ def input_not_floating(call: LossCall) -> Iterator[Finding]:
 
 def class_index_not_int64(call: LossCall) -> Iterator[Finding]:
     target = call.spec.target
-    if target is None or target.role not in (
-        Role.CLASS_INDEX, Role.PADDED_CLASS_INDEX, Role.CLASS_INDEX_OR_PROBABILITIES
-    ) or call.name == "CTCLoss":  # fmt: skip
+    if target is None or target.role not in CLASS_INDEX_ROLES:
         return
-    tensor, first = call.tensor(target.name), call.tensor(call.spec.arguments[0].name)
-    if tensor is None or tensor.dtype == torch.int64:
+    resolution = call.resolution
+    accepted = call.spec.index_dtypes_in(resolution.layout)
+    tensor = call.tensor(target.name)
+    if tensor is None or accepted is None or _dtype(tensor) in accepted:
         return
-    if call.name in _BYTE_OK and tensor.dtype == torch.uint8:
-        return
-    if target.role is Role.CLASS_INDEX_OR_PROBABILITIES and (
-        first is not None and tensor.shape == first.shape
-    ):
+    if resolution.roles[call.index(target.name)] in FLOAT_ROLES:
         return  # class probabilities (or one-hot rows: see target-is-one-hot)
+    fix = f"{target.name}.long()"
     if tensor.is_floating_point():
-        fix = f"{target.name}.long()"
         if target.role is Role.CLASS_INDEX_OR_PROBABILITIES:
             fix += (
-                f" (CrossEntropyLoss reads a float target as class probabilities only when it "
+                f" ({call.name} reads a float target as class probabilities only when it "
                 f"has the input's shape, and this one has shape {fmt_shape(tensor)})"
             )
         why = f"holds {_dtype(tensor)} values"
     else:
-        fix = f"{target.name}.long()"
         why = f"is {_dtype(tensor)}"
         if tensor.dtype == torch.int32:
             why += " (NumPy's default integer on Windows, and what torch.IntTensor makes)"
@@ -130,17 +113,17 @@ def target_not_float(call: LossCall) -> Iterator[Finding]:
             f"{target.name}.float() (or .to(input.dtype)).",
         )
     elif (
-        call.name == "BCELoss"
+        call.spec.requires_one_float_dtype
         and first is not None
         and first.is_floating_point()
         and first.dtype != tensor.dtype
-        # Under autocast, BCELoss computes in float32 whatever the dtypes of its arguments.
+        # Under autocast, such a loss computes in float32 whatever the dtypes of its arguments.
         and not torch.is_autocast_enabled(first.device.type)
     ):
         yield Finding(
             "target-not-float",
             "error",
-            f"{target.name} is {_dtype(tensor)} and the input {_dtype(first)}; BCELoss needs "
+            f"{target.name} is {_dtype(tensor)} and the input {_dtype(first)}; {call.name} needs "
             f"both in one dtype and raises otherwise. Convert with "
             f"{target.name}.to(input.dtype).",
         )

@@ -1,5 +1,5 @@
 """Checks of shapes: arguments that broadcast, targets laid out for another loss, and the
-class or time dimension in the wrong place."""
+class dimension in the wrong place."""
 
 from __future__ import annotations
 
@@ -9,23 +9,12 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from lossguide.catalog import Role
+from lossguide.catalog import FLOAT_ROLES, Role
 from lossguide.diagnosis.call import LossCall
 from lossguide.diagnosis.evidence import fmt_shape
 from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS"]
-
-# Losses that raise on arguments of different shapes; the others broadcast them silently.
-_STRICT_SHAPES = frozenset({
-    "BCELoss", "BCEWithLogitsLoss", "SoftMarginLoss", "MarginRankingLoss",
-    "MultiLabelMarginLoss",
-})  # fmt: skip
-
-
-def _indexed(call: LossCall) -> bool:
-    """Whether the loss takes (N, C) scores with one class index per sample, per the catalog."""
-    return any(layout.shapes[:2] == (("N", "C"), ("N",)) for layout in call.spec.layouts)
 
 
 def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
@@ -49,7 +38,7 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
             )
             continue
         fix = _squeeze_hint(other.shape, tensor.shape, same_as, argument.name)
-        if call.name in _STRICT_SHAPES:
+        if call.spec.shape_mismatch.raises(tuple(other.shape), tuple(tensor.shape)):
             yield Finding(
                 "shapes-broadcast",
                 "error",
@@ -77,18 +66,26 @@ def _squeeze_hint(first: torch.Size, second: torch.Size, name1: str, name2: str)
 
 def target_layout(call: LossCall) -> Iterator[Finding]:
     """One-hot rows, (N, 1) targets and sequence logits with the classes last."""
-    if not _indexed(call):
+    target_argument = call.spec.target
+    if target_argument is None or target_argument.role not in (
+        Role.CLASS_INDEX,
+        Role.CLASS_INDEX_OR_PROBABILITIES,
+    ):
         return
-    logits, target = call.tensor("input"), call.tensor("target")
-    if logits is None or target is None or logits.ndim == 0:
+    logits, target = call.tensor("input"), call.tensor(target_argument.name)
+    if logits is None or target is None:
         return
-    expected = (logits.shape[0], *logits.shape[2:]) if logits.ndim >= 2 else ()
-    if tuple(target.shape) == expected:
+    resolution, index = call.resolution, call.index(target_argument.name)
+    if resolution.fits:
+        # Class probabilities by their shape, but not floats: one-hot rows, most likely.
+        if resolution.roles[index] in FLOAT_ROLES and not target.is_floating_point():
+            yield from _same_shape_target(call, logits, target, probabilities_ok=True)
         return
-    probabilities_ok = call.spec.target.role is Role.CLASS_INDEX_OR_PROBABILITIES
+    expected = resolution.expected_shape(index)  # from the input's layout
+    if expected is None:
+        return  # the input fits no layout either; torch's own error says so
+    probabilities_ok = target_argument.role is Role.CLASS_INDEX_OR_PROBABILITIES
     if target.shape == logits.shape:
-        if probabilities_ok and target.is_floating_point():
-            return  # class probabilities; check_values looks at their rows
         yield from _same_shape_target(call, logits, target, probabilities_ok)
         return
     want = f"shape {fmt_shape(expected)}" if expected else "a 0-d shape"
@@ -118,7 +115,7 @@ def target_layout(call: LossCall) -> Iterator[Finding]:
 def _same_shape_target(
     call: LossCall, logits: torch.Tensor, target: torch.Tensor, probabilities_ok: bool
 ) -> Iterator[Finding]:
-    dim = 1 if logits.ndim >= 2 else 0
+    dim = call.resolution.class_dim(0)
     one_hot = bool(((target == 0) | (target == 1)).all() and (target.sum(dim=dim) == 1).all())
     also = " (or target.float(), which it reads as class probabilities)" if probabilities_ok else ""
     if one_hot:
@@ -139,22 +136,4 @@ def _same_shape_target(
         )
 
 
-def ctc_batch_first(call: LossCall) -> Iterator[Finding]:
-    if call.name != "CTCLoss":
-        return
-    log_probs, lengths = call.tensor("log_probs"), call.tensor("input_lengths")
-    if log_probs is None or lengths is None or log_probs.ndim != 3:
-        return
-    steps, batch = log_probs.shape[:2]
-    if lengths.numel() == steps != batch:
-        yield Finding(
-            "ctc-batch-first",
-            "error",
-            f"log_probs has shape {fmt_shape(log_probs)} and there are {lengths.numel()} "
-            f"input lengths, so the batch looks like it is in dimension 0. CTCLoss wants time "
-            f"first, (T, N, C), and raises 'input_lengths must be of size batch_size'. Pass "
-            f"log_probs.transpose(0, 1).",
-        )
-
-
-CHECKS = (broadcast_shapes, target_layout, ctc_batch_first)
+CHECKS = (broadcast_shapes, target_layout)

@@ -9,12 +9,15 @@ import torch
 from lossguide.diagnosis import check_dtypes, check_labels, check_shapes, check_values
 from lossguide.diagnosis.call import BadCall, LossCall, read_call
 from lossguide.diagnosis.findings import Finding
+from lossguide.diagnosis.losses import rules_for
 
 __all__ = ["CHECKS", "diagnose"]
 
 Check = Callable[[LossCall], Iterable[Finding]]
 
-#: Every check, in the order its findings are reported: what torch raises on first.
+#: The checks of every loss, driven by what the catalog says of it, in the order their
+#: findings are reported: what torch raises on first. The rules of a single loss
+#: (:mod:`lossguide.diagnosis.losses`) run after them.
 CHECKS: tuple[Check, ...] = (
     *check_dtypes.CHECKS,
     *check_shapes.CHECKS,
@@ -52,7 +55,7 @@ def diagnose(loss: object, *args: object, **kwargs: object) -> list[Finding]:
         return [_crashed("reading the call", error)]
     findings: list[Finding] = []
     with torch.no_grad():
-        for check in CHECKS:
+        for check in (*CHECKS, *rules_for(call.spec.functional)):
             try:
                 findings.extend(check(call))
             except Exception as error:

@@ -17,22 +17,14 @@ __all__ = [
 
 
 def class_dim(call: LossCall, name: str) -> int:
-    """The dimension of an argument that holds the classes, read from the catalog's layouts.
+    """The dimension of an argument that holds the classes, as the catalog's layouts place it
+    for this call's shapes (:attr:`LossCall.resolution`).
 
-    Where no layout of that many dimensions names a class dimension (KLDivLoss takes any
-    shape), the last dimension is assumed, as softmax outputs usually have it.
+    Where the layout names no class dimension (KLDivLoss takes any shape), the last dimension
+    is assumed, as softmax outputs usually have it.
     """
-    tensor = call.tensor(name)
-    index = [argument.name for argument in call.spec.arguments].index(name)
-    ndim = 0 if tensor is None else tensor.ndim
-    for layout in call.spec.layouts:
-        shape = layout.shapes[index]
-        if "C" not in shape:
-            continue
-        fits = ndim >= len(shape) if "d..." in shape else ndim == len(shape)
-        if fits:
-            return shape.index("C")
-    return -1
+    dim = call.resolution.class_dim(call.index(name))
+    return -1 if dim is None else dim
 
 
 def sum_tolerance(tensor: torch.Tensor) -> float:

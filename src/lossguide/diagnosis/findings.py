@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+
+from lossguide.finding_codes import SEVERITIES, Severity
 
 __all__ = ["SEVERITIES", "Finding", "LossguideWarning", "describe"]
-
-Severity = Literal["error", "warning"]
-
-#: "error": torch will raise on this call. "warning": torch returns a value, but it is
-#: silently wrong or suspicious.
-SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 
 
 class LossguideWarning(UserWarning):
@@ -30,8 +25,9 @@ class LossguideWarning(UserWarning):
 class Finding:
     """One thing that looks wrong in a loss call.
 
-    ``code`` is a stable kebab-case name to search the docs for or to filter on; ``message``
-    says what was seen, why it matters and how to fix it.
+    ``code`` is a stable kebab-case name to search the docs for or to filter on, one of
+    :data:`lossguide.finding_codes.FINDING_CODES`, which names the section of the site that
+    explains it; ``message`` says what was seen, why it matters and how to fix it.
     """
 
     code: str

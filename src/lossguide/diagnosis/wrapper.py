@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable
 
@@ -47,13 +48,28 @@ class Checked(nn.Module):
             text = f"{self.spec.name} call looks wrong:\n{describe(findings)}"
             if self.on == "raise":
                 raise ValueError(text)
-            # stack: forward <- Module._call_impl <- Module._wrapped_call_impl <- the caller
-            warnings.warn(text, LossguideWarning, stacklevel=4)
+            warnings.warn(text, LossguideWarning, stacklevel=_caller_stacklevel())
         return loss(*args, **kwargs)
 
     def extra_repr(self) -> str:
         function = "" if "loss" in self._modules else f"{self.function.__name__}, "
         return f"{function}on={self.on!r}"
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning from :meth:`Checked.forward` at the line that
+    called the loss: past this module and however many frames torch's ``Module.__call__``
+    machinery takes (two in torch 2.13, but that is torch's internal business)."""
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None  # forward's own frame: stacklevel 1
+    level = 1
+    while frame is not None and _is_internal(frame.f_globals.get("__name__", "")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _is_internal(module: str) -> bool:
+    return module == __name__ or module.startswith("torch.nn.modules.")
 
 
 def checked(loss: nn.Module | Callable[..., torch.Tensor], on: str = "warn") -> Checked:

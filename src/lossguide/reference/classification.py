@@ -2,7 +2,10 @@ r"""Classification losses: one class per sample (multi-class) or any number (mul
 
 Multi-class inputs are laid out as torch lays them out: ``(N, C)`` scores for a batch,
 ``(N, C, d1, ..., dK)`` for a score per class at every position (e.g. per pixel), and ``(C,)``
-for a single unbatched sample. The class dimension is therefore 1, or 0 when unbatched.
+for a single unbatched sample. The class dimension is therefore 1, or 0 when unbatched: which
+one, and whether a target holds class indices or probabilities, is decided by
+:func:`lossguide.catalog.resolve`, as for :func:`lossguide.as_tensors` and
+:func:`lossguide.diagnose`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from lossguide.catalog import Role, lookup, resolve
 from lossguide.reference._checks import (
     Floats,
     Indices,
@@ -49,11 +53,16 @@ def log_sigmoid(scores: Floats) -> Floats:
     return -np.logaddexp(0.0, -scores)
 
 
-def _class_scores(input: ArrayLike, name: str) -> tuple[Floats, int]:
+def _class_scores(input: ArrayLike, name: str, loss: object) -> tuple[Floats, int]:
     """Scores or log-probabilities of a multi-class loss, and the axis of their classes."""
     scores = as_floats(input, name)
-    require_ndim(scores, range(1, 64), name, "(C,), (N, C) or (N, C, d1, ..., dK), with classes C")
-    return scores, 0 if scores.ndim == 1 else 1
+    class_axis = resolve(lookup(loss), [scores.shape, None]).class_dim(0)
+    if class_axis is None:
+        raise ValueError(
+            f"{name} must be (C,), (N, C) or (N, C, d1, ..., dK), with classes C; "
+            f"got shape {scores.shape}"
+        )
+    return scores, class_axis
 
 
 def _class_weight(weight: ArrayLike | None, num_classes: int) -> Floats:
@@ -131,7 +140,7 @@ def nll_loss(
     0.2565
     """
     check_reduction(reduction)
-    log_probs, class_axis = _class_scores(input, "input")
+    log_probs, class_axis = _class_scores(input, "input", nll_loss)
     target = _target_indices(target, log_probs, class_axis, ignore_index)
     weight = _class_weight(weight, log_probs.shape[class_axis])
     loss, target_weight = _weighted_nll(log_probs, target, weight, class_axis, ignore_index)
@@ -195,14 +204,21 @@ def cross_entropy(
     check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1]; got {label_smoothing}")
-    scores, class_axis = _class_scores(input, "input")
+    scores, class_axis = _class_scores(input, "input", cross_entropy)
     num_classes = scores.shape[class_axis]
     weight = _class_weight(weight, num_classes)
     log_probs = log_softmax(scores, class_axis)
     class_weight = np.expand_dims(weight, tuple(range(1, scores.ndim - class_axis)))
 
     probabilities = np.asarray(target)
-    if probabilities.dtype.kind == "f" and probabilities.shape == scores.shape:
+    target_role = resolve(lookup(cross_entropy), [scores.shape, probabilities.shape]).roles[1]
+    if target_role is Role.DISTRIBUTION:
+        if probabilities.dtype.kind != "f":  # torch raises too
+            raise TypeError(
+                f"target has the input's shape {scores.shape}, so it holds class "
+                f"probabilities, which must be floats; got {probabilities.dtype} (for "
+                f"one-hot rows, pass their argmax over the class dimension as indices)"
+            )
         smoothed = (1 - label_smoothing) * probabilities + label_smoothing / num_classes
         return reduce(-(class_weight * smoothed * log_probs).sum(axis=class_axis), reduction)
 
