@@ -13,7 +13,7 @@ written once, in the catalog. Links are MyST cross-references to each loss's sec
 
 from __future__ import annotations
 
-from lossguide.catalog import FAMILIES, LOSSES, LossSpec, lookup
+from lossguide.catalog import FAMILIES, LOSSES, Layout, LossSpec, Role, lookup
 from lossguide.finding_codes import FINDING_CODES
 
 __all__ = [
@@ -66,7 +66,9 @@ def _cheat_sheet_row(spec: LossSpec) -> list[str]:
         target_cell = "none: three embeddings"
     else:
         index = spec.arguments.index(target)
-        dtypes = dict.fromkeys(spec.roles_in(layout)[index].dtype for layout in spec.layouts)
+        dtypes = dict.fromkeys(
+            _dtype(spec, layout, spec.roles_in(layout)[index]) for layout in spec.layouts
+        )
         target_cell = f"{target.role.value} ({' or '.join(dtypes)})"
     return [
         f"{loss_link(spec)}<br>`F.{spec.functional}`",
@@ -75,6 +77,19 @@ def _cheat_sheet_row(spec: LossSpec) -> list[str]:
         target_cell,
         ", ".join(f"`{option}`" for option in spec.options),
     ]
+
+
+def _dtype(spec: LossSpec, layout: Layout, role: Role) -> str:
+    """The dtype the site writes for one argument: ``float``, ``int64``, or ``integer`` for a
+    loss that takes indices and lengths in any integer dtype (CTCLoss).
+
+    >>> spec = lookup("CTCLoss")
+    >>> [_dtype(spec, spec.layouts[0], role) for role in spec.roles_in(spec.layouts[0])]
+    ['float', 'integer', 'integer', 'integer']
+    """
+    if role.dtype == "int64" and spec.index_dtypes_in(layout) is None:
+        return "integer"
+    return role.dtype
 
 
 def shape_table(loss: object) -> str:
@@ -94,7 +109,7 @@ def shape_table(loss: object) -> str:
     rows = [
         [layout.name]
         + [
-            f"{layout.display(index)} {role.dtype}"
+            f"{layout.display(index)} {_dtype(spec, layout, role)}"
             for index, role in enumerate(spec.roles_in(layout))
         ]
         for layout in spec.layouts
