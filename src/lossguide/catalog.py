@@ -27,6 +27,7 @@ from enum import Enum
 __all__ = [
     "FAMILIES",
     "LOSSES",
+    "RECIPES",
     "Activation",
     "Argument",
     "Family",
@@ -34,6 +35,7 @@ __all__ = [
     "Layout",
     "LossSpec",
     "MixedFloatDtypes",
+    "Recipe",
     "Resolution",
     "Role",
     "ShapeMismatch",
@@ -504,7 +506,8 @@ LOSSES: tuple[LossSpec, ...] = (
                            "K-dimensional class probabilities")
           },
           situations=("multi-class classification", "imbalanced classes",
-                      "soft or smoothed labels", "segmentation"),
+                      "calibrated probabilities", "soft or smoothed labels", "segmentation",
+                      "padded sequences (ignore_index)"),
           input_kind=_LOGITS, activation=Activation.LOG_SOFTMAX, code_prefix="ce",
           index_dtypes=("int64", "uint8"), layout_index_dtypes=_K_DIMENSIONAL_INT64),
     _spec("MultiMarginLoss", "multi_margin_loss", MULTI_CLASS,
@@ -523,7 +526,8 @@ LOSSES: tuple[LossSpec, ...] = (
           "binary and multi-label classification", "raw logits",
           {"input": _V, "target": _P}, _ANY_SHAPE, ("weight", "pos_weight"),
           situations=("binary classification", "multi-label classification",
-                      "imbalanced labels", "calibrated probabilities"),
+                      "imbalanced labels (pos_weight, at the cost of calibration)",
+                      "calibrated probabilities"),
           input_kind=_LOGITS, activation=Activation.LOG_SIGMOID,
           code_prefix="bce-with-logits", shape_mismatch=_RAISES,
           mixed_float_dtypes=MixedFloatDtypes.TARGET_DTYPE),
@@ -590,6 +594,31 @@ LOSSES: tuple[LossSpec, ...] = (
            "unbatched": ("T C", "S", "", "")},
           ("blank", "zero_infinity"), situations=("sequences without an alignment",),
           input_kind=_LOG_P, code_prefix="ctc", index_dtypes=None, **_ONE_FLOAT),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A loss that is not a class in :mod:`torch.nn` but a few lines of torch operations,
+    which the guide to choosing a loss shows with an executed example."""
+
+    name: str
+    #: The situations it is for, as :attr:`LossSpec.situations` writes them.
+    situations: tuple[str, ...]
+    #: The label of its section in the guide to choosing a loss.
+    label: str
+    #: The :mod:`torch.nn` loss it is built on, if any.
+    built_on: str | None = None
+
+
+#: The losses built from torch operations that the guide to choosing a loss teaches.
+RECIPES: tuple[Recipe, ...] = (
+    Recipe("focal loss", ("imbalanced classes",), "recipe-focal-loss", "CrossEntropyLoss"),
+    Recipe("logit adjustment", ("imbalanced classes",), "recipe-logit-adjustment",
+           "CrossEntropyLoss"),
+    Recipe("InfoNCE", ("contrastive learning",), "recipe-info-nce", "CrossEntropyLoss"),
+    Recipe("Dice loss", ("segmentation",), "recipe-dice-loss"),
+    Recipe("pinball loss", ("quantile regression",), "recipe-pinball-loss"),
 )  # fmt: skip
 
 _BY_NAME = {spec.name: spec for spec in LOSSES} | {spec.functional: spec for spec in LOSSES}

@@ -13,7 +13,7 @@ written once, in the catalog. Links are MyST cross-references to each loss's sec
 
 from __future__ import annotations
 
-from lossguide.catalog import FAMILIES, LOSSES, Layout, LossSpec, Role, lookup
+from lossguide.catalog import FAMILIES, LOSSES, RECIPES, Layout, LossSpec, Role, lookup
 from lossguide.finding_codes import FINDING_CODES
 
 __all__ = [
@@ -135,19 +135,25 @@ def torch_docs(loss: object) -> str:
 
 
 def situations_table() -> str:
-    """From a situation to the losses made for it, in the catalog's order of first mention.
+    """From a situation to the losses made for it, in the catalog's order of first mention:
+    the :mod:`torch.nn` classes, then the recipes built from torch operations
+    (:data:`~lossguide.catalog.RECIPES`), marked as such.
 
     >>> print(situations_table().splitlines()[2])
     | regression where outliers should not dominate | {ref}`L1Loss <loss-l1loss>` |
+    >>> print([line for line in situations_table().splitlines() if "quantile" in line][0])
+    | quantile regression | {ref}`pinball loss <recipe-pinball-loss>` (not in torch.nn) |
     """
-    losses_for: dict[str, list[LossSpec]] = {}
+    losses_for: dict[str, list[str]] = {}
     for spec in LOSSES:
         for situation in spec.situations:
-            losses_for.setdefault(situation, []).append(spec)
-    rows = [
-        [situation, ", ".join(loss_link(spec) for spec in specs)]
-        for situation, specs in losses_for.items()
-    ]
+            losses_for.setdefault(situation, []).append(loss_link(spec))
+    for recipe in RECIPES:
+        for situation in recipe.situations:
+            losses_for.setdefault(situation, []).append(
+                f"{{ref}}`{recipe.name} <{recipe.label}>` (not in torch.nn)"
+            )
+    rows = [[situation, ", ".join(links)] for situation, links in losses_for.items()]
     return _table(["situation", "loss"], rows)
 
 
