@@ -10,9 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lossguide.behaviour import example_tensor
 from lossguide.catalog import (
     CLASS_INDEX_ROLES,
-    EXAMPLE_SIZES,
     LOSSES,
     Activation,
     InputKind,
@@ -83,41 +83,6 @@ def test_kl_div_reductions_include_batchmean():
     assert "batchmean" in lookup("KLDivLoss").reductions
 
 
-def _example_tensor(spec, argument, role, shape, generator, class_dim):
-    """A valid tensor for one argument of one documented layout, in the documented dtype."""
-    classes = EXAMPLE_SIZES["C"][0]
-    if role is Role.VALUES:
-        values = torch.randn(shape, generator=generator, dtype=torch.float64)
-        if float in argument.also_accepts:  # a variance
-            return values.abs() + 0.5
-        if argument is spec.arguments[0] and spec.input_kind is InputKind.PROBABILITIES:
-            return values.sigmoid()
-        if argument is spec.arguments[0] and spec.input_kind is InputKind.LOG_PROBABILITIES:
-            return values.log_softmax(dim=-1 if class_dim is None else class_dim)
-        return values
-    if role is Role.CLASS_INDEX:
-        return torch.randint(0, classes, shape, generator=generator)
-    if role is Role.LABEL_SEQUENCE:
-        return torch.randint(1, classes, shape, generator=generator)  # class 0 is CTC's blank
-    if role is Role.PROBABILITY:
-        return torch.rand(shape, generator=generator, dtype=torch.float64)
-    if role is Role.DISTRIBUTION:
-        values = torch.randn(shape, generator=generator, dtype=torch.float64)
-        return values.softmax(dim=-1 if class_dim is None else class_dim)
-    if role is Role.SIGN:
-        return torch.randint(0, 2, shape, generator=generator).double() * 2 - 1
-    if role is Role.MULTI_HOT:
-        return torch.randint(0, 2, shape, generator=generator).double()
-    if role is Role.PADDED_CLASS_INDEX:
-        indices = torch.randint(0, classes, shape, generator=generator)
-        indices[..., -1] = -1
-        return indices
-    if role is Role.LENGTHS:
-        size = EXAMPLE_SIZES["T" if argument.name == "input_lengths" else "S"][0]
-        return torch.full(shape, size)
-    raise AssertionError(role)
-
-
 LAYOUT_CASES = [
     pytest.param(spec, layout, id=f"{spec.name}-{layout.name}")
     for spec in LOSSES
@@ -136,7 +101,7 @@ def _examples(spec, layout):
     assert resolution.roles == roles, f"{resolution.layout.name} fits too: list it later"
     class_dim = resolution.class_dim(0)
     tensors = [
-        _example_tensor(spec, argument, role, shape, generator, class_dim)
+        example_tensor(spec, argument, role, shape, generator, class_dim)
         for argument, role, shape in zip(spec.arguments, roles, shapes, strict=True)
     ]
     return roles, tensors

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from built_site.notebooks import DOCS
-from lossguide.catalog import FAMILIES, LOSSES
+from lossguide.catalog import FAMILIES, LOSSES, RECIPES
 from lossguide.tables import cheat_sheet, shape_table, situations_table, torch_docs
 
 LINK = re.compile(r"\{ref\}`(\w+) <(loss-\w+)>`")
@@ -50,6 +50,14 @@ def test_shape_table_has_a_row_per_layout_and_a_column_per_argument(spec):
 def test_situations_table_covers_every_loss():
     linked = {name for name, _ in LINK.findall(situations_table())}
     assert linked == {spec.name for spec in LOSSES}
+
+
+def test_situations_table_marks_every_recipe_and_its_section_exists():
+    table = situations_table()
+    choosing = (DOCS / "choosing.md").read_text(encoding="utf-8")
+    for recipe in RECIPES:
+        assert f"{{ref}}`{recipe.name} <{recipe.label}>` (not in torch.nn)" in table
+        assert f"({recipe.label})=" in choosing, recipe.label
 
 
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)

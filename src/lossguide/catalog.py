@@ -27,12 +27,15 @@ from enum import Enum
 __all__ = [
     "FAMILIES",
     "LOSSES",
+    "RECIPES",
     "Activation",
     "Argument",
     "Family",
     "InputKind",
     "Layout",
     "LossSpec",
+    "MixedFloatDtypes",
+    "Recipe",
     "Resolution",
     "Role",
     "ShapeMismatch",
@@ -140,6 +143,22 @@ def _broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ..
     ndim = max(len(first), len(second))
     first, second = (1,) * (ndim - len(first)) + first, (1,) * (ndim - len(second)) + second
     return tuple(max(a, b) if 1 in (a, b) else a for a, b in zip(first, second, strict=True))
+
+
+class MixedFloatDtypes(Enum):
+    """What a loss does when its floating arguments come in two dtypes, such as a float64
+    input (NumPy data) and a float32 target."""
+
+    #: Computes in the wider dtype, forward and backward.
+    PROMOTES = "computes in the wider dtype"
+    #: Returns the first argument's dtype, wider or not; backward works.
+    INPUT_DTYPE = "returns the input's dtype"
+    #: Returns the target's dtype, wider or not; backward works.
+    TARGET_DTYPE = "returns the target's dtype"
+    #: Computes the forward pass, then raises in ``backward()`` (HuberLoss).
+    RAISES_IN_BACKWARD = "raises in backward()"
+    #: Raises in the forward pass.
+    RAISES = "raises"
 
 
 class Activation(Enum):
@@ -274,9 +293,18 @@ class LossSpec:
     shape_mismatch: ShapeMismatch = ShapeMismatch.BROADCASTS
     #: Whether it raises on probabilities outside ``[0, 1]``, in its input or target.
     raises_outside_unit_interval: bool = False
-    #: Whether it raises unless its input and target share one floating dtype (outside
-    #: autocast), rather than promoting them.
-    requires_one_float_dtype: bool = False
+    #: What it does with floating arguments of two dtypes (outside autocast); ``None`` for a
+    #: loss with one floating argument.
+    mixed_float_dtypes: MixedFloatDtypes | None = MixedFloatDtypes.PROMOTES
+    #: Whether torch warns when it broadcasts arguments that should have one shape (where
+    #: :attr:`shape_mismatch` lets it broadcast); without a warning the mistake is silent.
+    warns_when_broadcasting: bool = False
+    #: Whether a float target (regression values, ±1 or 0/1 labels) may also be an integer
+    #: tensor, which torch promotes; class-index targets follow :attr:`index_dtypes` instead.
+    promotes_integer_target: bool = False
+    #: Whether CPU autocast runs it in float32 when its arguments are float16 or bfloat16;
+    #: the losses written in Python from other operations run in the low-precision dtype.
+    autocast_to_float32: bool = True
     #: Whether it reads only part of its input (NLLLoss picks one entry per sample), so that
     #: NaN elsewhere in the input leaves the loss finite, and a check may read a sample of rows.
     reads_part_of_input: bool = False
@@ -284,6 +312,16 @@ class LossSpec:
     #: class; a log-probability of -inf is a probability of 0). Where it cannot, the loss of an
     #: infinite input is always inf or NaN.
     allows_infinity: bool = True
+
+    @property
+    def requires_one_float_dtype(self) -> bool:
+        """Whether it raises in the forward pass unless its floating arguments share one dtype
+        (outside autocast), rather than promoting them.
+
+        >>> lookup("BCELoss").requires_one_float_dtype, lookup("MSELoss").requires_one_float_dtype
+        (True, False)
+        """
+        return self.mixed_float_dtypes is MixedFloatDtypes.RAISES
 
     def index_dtypes_in(self, layout: Layout | None) -> tuple[str, ...] | None:
         """The class-index dtypes torch accepts in ``layout`` (``None``: any real dtype).
@@ -402,7 +440,14 @@ _CLASS_LAYOUTS = {
 _K_DIMENSIONAL_INT64 = {"K-dimensional": ("int64",)}
 _TRIPLET = {"anchor": _V, "positive": _V, "negative": _V}
 # Regression: an integer prediction is promoted, and an infinite value is never meaningful.
-_REGRESSION_FACTS = {"promotes_integer_input": True, "allows_infinity": False}
+# torch warns when they broadcast, and an integer target is promoted.
+_REGRESSION_FACTS = {
+    "promotes_integer_input": True,
+    "allows_infinity": False,
+    "warns_when_broadcasting": True,
+    "promotes_integer_target": True,
+}
+_ONE_FLOAT = {"mixed_float_dtypes": None}
 
 #: Every loss class in :mod:`torch.nn` that a reader would choose today, in the site's order.
 #: (``NLLLoss2d`` is a deprecated alias of :class:`torch.nn.NLLLoss` and is left out.)
@@ -417,7 +462,8 @@ LOSSES: tuple[LossSpec, ...] = (
     _spec("HuberLoss", "huber_loss", REGRESSION, "regression robust to outliers",
           "any real values", _PAIR, _ANY_SHAPE, ("delta",),
           situations=("regression with outliers",), code_prefix="huber",
-          allows_infinity=False),
+          allows_infinity=False, warns_when_broadcasting=True, promotes_integer_target=True,
+          mixed_float_dtypes=MixedFloatDtypes.RAISES_IN_BACKWARD),
     _spec("SmoothL1Loss", "smooth_l1_loss", REGRESSION,
           "regression robust to outliers (Huber divided by beta)",
           "any real values", _PAIR, _ANY_SHAPE, ("beta",),
@@ -430,11 +476,12 @@ LOSSES: tuple[LossSpec, ...] = (
            "variance without its last dimension": ("N D", "N D", "N"),
            "unbatched": ("D", "D", "D")},
           ("full", "eps"), situations=("regression with a predicted uncertainty",),
-          code_prefix="gaussian-nll", promotes_integer_input=True),
+          code_prefix="gaussian-nll", promotes_integer_input=True,
+          promotes_integer_target=True, autocast_to_float32=False),
     _spec("PoissonNLLLoss", "poisson_nll_loss", DISTRIBUTIONS, "regression of counts",
           "the log of the predicted rate (log_input=True)", _PAIR, _ANY_SHAPE,
           ("log_input", "full", "eps"), situations=("counts",),
-          code_prefix="poisson", promotes_integer_input=True),
+          code_prefix="poisson", promotes_integer_input=True, promotes_integer_target=True),
     _spec("KLDivLoss", "kl_div", DISTRIBUTIONS, "matching one distribution to another",
           "log-probabilities", {"input": _V, "target": Role.DISTRIBUTION}, _ANY_SHAPE,
           ("log_target",), reductions=("none", "batchmean", "mean", "sum"),
@@ -446,7 +493,7 @@ LOSSES: tuple[LossSpec, ...] = (
           situations=("multi-class, when the model already outputs log-probabilities",),
           input_kind=_LOG_P, code_prefix="nll", logits_variant="CrossEntropyLoss",
           index_dtypes=("int64", "uint8"), layout_index_dtypes=_K_DIMENSIONAL_INT64,
-          reads_part_of_input=True),
+          reads_part_of_input=True, **_ONE_FLOAT),
     _spec("CrossEntropyLoss", "cross_entropy", MULTI_CLASS, "multi-class classification",
           "raw logits", {"input": _V, "target": Role.CLASS_INDEX_OR_PROBABILITIES},
           {**_CLASS_LAYOUTS, "class probabilities": ("N C", "N C"),
@@ -459,65 +506,71 @@ LOSSES: tuple[LossSpec, ...] = (
                            "K-dimensional class probabilities")
           },
           situations=("multi-class classification", "imbalanced classes",
-                      "soft or smoothed labels", "segmentation"),
+                      "calibrated probabilities", "soft or smoothed labels", "segmentation",
+                      "padded sequences (ignore_index)"),
           input_kind=_LOGITS, activation=Activation.LOG_SOFTMAX, code_prefix="ce",
           index_dtypes=("int64", "uint8"), layout_index_dtypes=_K_DIMENSIONAL_INT64),
     _spec("MultiMarginLoss", "multi_margin_loss", MULTI_CLASS,
           "multi-class classification with a hinge (SVM-style) loss", "class scores",
           {"input": _V, "target": _CI}, {"batch": ("N C", "N"), "unbatched": ("C", "")},
           ("p", "margin", "weight"), situations=("multi-class with a margin (SVM-style)",),
-          code_prefix="multi-margin"),
+          code_prefix="multi-margin", **_ONE_FLOAT),
     _spec("BCELoss", "binary_cross_entropy", MULTI_LABEL,
           "binary and multi-label classification", "probabilities in [0, 1]",
           {"input": _V, "target": _P}, _ANY_SHAPE, ("weight",),
           situations=("binary, when the model already outputs probabilities",),
           input_kind=InputKind.PROBABILITIES, code_prefix="bce",
           logits_variant="BCEWithLogitsLoss", shape_mismatch=_RAISES,
-          raises_outside_unit_interval=True, requires_one_float_dtype=True),
+          raises_outside_unit_interval=True, mixed_float_dtypes=MixedFloatDtypes.RAISES),
     _spec("BCEWithLogitsLoss", "binary_cross_entropy_with_logits", MULTI_LABEL,
           "binary and multi-label classification", "raw logits",
           {"input": _V, "target": _P}, _ANY_SHAPE, ("weight", "pos_weight"),
           situations=("binary classification", "multi-label classification",
-                      "imbalanced labels", "calibrated probabilities"),
+                      "imbalanced labels (pos_weight, at the cost of calibration)",
+                      "calibrated probabilities"),
           input_kind=_LOGITS, activation=Activation.LOG_SIGMOID,
-          code_prefix="bce-with-logits", shape_mismatch=_RAISES),
+          code_prefix="bce-with-logits", shape_mismatch=_RAISES,
+          mixed_float_dtypes=MixedFloatDtypes.TARGET_DTYPE),
     _spec("SoftMarginLoss", "soft_margin_loss", MULTI_LABEL,
           "binary classification with ±1 labels (logistic loss)", "raw scores",
           {"input": _V, "target": _SIGN}, _ANY_SHAPE,
           situations=("binary classification with ±1 labels",),
-          code_prefix="soft-margin", shape_mismatch=ShapeMismatch.RAISES_UNLESS_FIRST_SHAPE),
+          code_prefix="soft-margin", shape_mismatch=ShapeMismatch.RAISES_UNLESS_FIRST_SHAPE,
+          mixed_float_dtypes=MixedFloatDtypes.INPUT_DTYPE, promotes_integer_target=True),
     _spec("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss", MULTI_LABEL,
           "multi-label classification", "raw logits",
           {"input": _V, "target": Role.MULTI_HOT},
           {"batch": ("N C", "N C"), "unbatched": ("C", "C")}, ("weight",),
           situations=("multi-label classification",),
           input_kind=_LOGITS, activation=Activation.LOG_SIGMOID,
-          code_prefix="multilabel-soft-margin"),
+          code_prefix="multilabel-soft-margin", promotes_integer_target=True,
+          autocast_to_float32=False),
     _spec("MultiLabelMarginLoss", "multilabel_margin_loss", MULTI_LABEL,
           "multi-label classification with a hinge loss", "class scores",
           {"input": _V, "target": Role.PADDED_CLASS_INDEX},
           {"batch": ("N C", "N C"), "unbatched": ("C", "C")},
           situations=("multi-label with a margin",),
-          code_prefix="multilabel-margin", shape_mismatch=_RAISES),
+          code_prefix="multilabel-margin", shape_mismatch=_RAISES, **_ONE_FLOAT),
     _spec("MarginRankingLoss", "margin_ranking_loss", EMBEDDINGS,
           "ranking pairs of scores", "two scores to compare",
           {"input1": _V, "input2": _V, "target": _SIGN},
           {"batch": ("N", "N", "N"), "unbatched": ("", "", "")}, ("margin",),
           situations=("ranking pairs",),
           code_prefix="margin-ranking", promotes_integer_input=True,
-          shape_mismatch=_RAISES_ACROSS_NDIM),
+          shape_mismatch=_RAISES_ACROSS_NDIM, promotes_integer_target=True),
     _spec("HingeEmbeddingLoss", "hinge_embedding_loss", EMBEDDINGS,
           "similar or dissimilar pairs, from a distance", "a distance (non-negative)",
           {"input": _V, "target": _SIGN}, _ANY_SHAPE, ("margin",),
           situations=("similar and dissimilar pairs, given their distance",),
-          input_kind=InputKind.DISTANCES, code_prefix="hinge"),
+          input_kind=InputKind.DISTANCES, code_prefix="hinge",
+          mixed_float_dtypes=MixedFloatDtypes.INPUT_DTYPE, promotes_integer_target=True),
     _spec("CosineEmbeddingLoss", "cosine_embedding_loss", EMBEDDINGS,
           "similar or dissimilar pairs, from two embeddings", "two embeddings",
           {"input1": _V, "input2": _V, "target": _SIGN},
           {"batch": ("N D", "N D", "N"), "unbatched": ("D", "D", "")}, ("margin",),
           situations=("similar and dissimilar pairs of embeddings",),
           code_prefix="cosine-embedding", promotes_integer_input=True,
-          shape_mismatch=_RAISES_ACROSS_NDIM),
+          shape_mismatch=_RAISES_ACROSS_NDIM, promotes_integer_target=True),
     _spec("TripletMarginLoss", "triplet_margin_loss", EMBEDDINGS,
           "metric learning from triplets", "three embeddings", _TRIPLET,
           {"batch": ("N D", "N D", "N D"), "unbatched": ("D", "D", "D")},
@@ -530,7 +583,7 @@ LOSSES: tuple[LossSpec, ...] = (
           ("distance_function", "margin", "swap"),
           situations=("metric learning with a distance of your own",),
           code_prefix="triplet-with-distance", promotes_integer_input=True,
-          shape_mismatch=_RAISES_ACROSS_NDIM),
+          shape_mismatch=_RAISES_ACROSS_NDIM, autocast_to_float32=False),
     _spec("CTCLoss", "ctc_loss", SEQUENCES, "sequences without a known alignment",
           "log-probabilities, time first",
           {"log_probs": _V, "targets": Role.LABEL_SEQUENCE,
@@ -540,7 +593,32 @@ LOSSES: tuple[LossSpec, ...] = (
            "concatenated targets": ("T N C", "S*N", "N", "N"),
            "unbatched": ("T C", "S", "", "")},
           ("blank", "zero_infinity"), situations=("sequences without an alignment",),
-          input_kind=_LOG_P, code_prefix="ctc", index_dtypes=None),
+          input_kind=_LOG_P, code_prefix="ctc", index_dtypes=None, **_ONE_FLOAT),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A loss that is not a class in :mod:`torch.nn` but a few lines of torch operations,
+    which the guide to choosing a loss shows with an executed example."""
+
+    name: str
+    #: The situations it is for, as :attr:`LossSpec.situations` writes them.
+    situations: tuple[str, ...]
+    #: The label of its section in the guide to choosing a loss.
+    label: str
+    #: The :mod:`torch.nn` loss it is built on, if any.
+    built_on: str | None = None
+
+
+#: The losses built from torch operations that the guide to choosing a loss teaches.
+RECIPES: tuple[Recipe, ...] = (
+    Recipe("focal loss", ("imbalanced classes",), "recipe-focal-loss", "CrossEntropyLoss"),
+    Recipe("logit adjustment", ("imbalanced classes",), "recipe-logit-adjustment",
+           "CrossEntropyLoss"),
+    Recipe("InfoNCE", ("contrastive learning",), "recipe-info-nce", "CrossEntropyLoss"),
+    Recipe("Dice loss", ("segmentation",), "recipe-dice-loss"),
+    Recipe("pinball loss", ("quantile regression",), "recipe-pinball-loss"),
 )  # fmt: skip
 
 _BY_NAME = {spec.name: spec for spec in LOSSES} | {spec.functional: spec for spec in LOSSES}

@@ -81,8 +81,12 @@ FINDING_CODES: dict[str, FindingCode] = {
         "pitfalls#class-indices-that-are-not-int64",
     ),
     "target-not-float": FindingCode(
-        _E, "An integer target, or one of another float dtype, for a BCE-style loss.",
+        _E, "An integer target for a BCE-style loss.",
         "pitfalls#integer-targets-for-bce",
+    ),
+    "mixed-float-dtypes": FindingCode(
+        _EW, "Float arguments of two dtypes, for a loss that raises or does not promote them.",
+        _ERRORS + "found-dtype-float-but-expected-double",
     ),
     "lengths-not-integer": FindingCode(
         _E, "CTC lengths given as floats.", _ERRORS + "input_lengths-must-be-integral",

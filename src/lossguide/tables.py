@@ -13,7 +13,7 @@ written once, in the catalog. Links are MyST cross-references to each loss's sec
 
 from __future__ import annotations
 
-from lossguide.catalog import FAMILIES, LOSSES, LossSpec, lookup
+from lossguide.catalog import FAMILIES, LOSSES, RECIPES, Layout, LossSpec, Role, lookup
 from lossguide.finding_codes import FINDING_CODES
 
 __all__ = [
@@ -66,7 +66,9 @@ def _cheat_sheet_row(spec: LossSpec) -> list[str]:
         target_cell = "none: three embeddings"
     else:
         index = spec.arguments.index(target)
-        dtypes = dict.fromkeys(spec.roles_in(layout)[index].dtype for layout in spec.layouts)
+        dtypes = dict.fromkeys(
+            _dtype(spec, layout, spec.roles_in(layout)[index]) for layout in spec.layouts
+        )
         target_cell = f"{target.role.value} ({' or '.join(dtypes)})"
     return [
         f"{loss_link(spec)}<br>`F.{spec.functional}`",
@@ -75,6 +77,19 @@ def _cheat_sheet_row(spec: LossSpec) -> list[str]:
         target_cell,
         ", ".join(f"`{option}`" for option in spec.options),
     ]
+
+
+def _dtype(spec: LossSpec, layout: Layout, role: Role) -> str:
+    """The dtype the site writes for one argument: ``float``, ``int64``, or ``integer`` for a
+    loss that takes indices and lengths in any integer dtype (CTCLoss).
+
+    >>> spec = lookup("CTCLoss")
+    >>> [_dtype(spec, spec.layouts[0], role) for role in spec.roles_in(spec.layouts[0])]
+    ['float', 'integer', 'integer', 'integer']
+    """
+    if role.dtype == "int64" and spec.index_dtypes_in(layout) is None:
+        return "integer"
+    return role.dtype
 
 
 def shape_table(loss: object) -> str:
@@ -94,7 +109,7 @@ def shape_table(loss: object) -> str:
     rows = [
         [layout.name]
         + [
-            f"{layout.display(index)} {role.dtype}"
+            f"{layout.display(index)} {_dtype(spec, layout, role)}"
             for index, role in enumerate(spec.roles_in(layout))
         ]
         for layout in spec.layouts
@@ -120,19 +135,25 @@ def torch_docs(loss: object) -> str:
 
 
 def situations_table() -> str:
-    """From a situation to the losses made for it, in the catalog's order of first mention.
+    """From a situation to the losses made for it, in the catalog's order of first mention:
+    the :mod:`torch.nn` classes, then the recipes built from torch operations
+    (:data:`~lossguide.catalog.RECIPES`), marked as such.
 
     >>> print(situations_table().splitlines()[2])
     | regression where outliers should not dominate | {ref}`L1Loss <loss-l1loss>` |
+    >>> print([line for line in situations_table().splitlines() if "quantile" in line][0])
+    | quantile regression | {ref}`pinball loss <recipe-pinball-loss>` (not in torch.nn) |
     """
-    losses_for: dict[str, list[LossSpec]] = {}
+    losses_for: dict[str, list[str]] = {}
     for spec in LOSSES:
         for situation in spec.situations:
-            losses_for.setdefault(situation, []).append(spec)
-    rows = [
-        [situation, ", ".join(loss_link(spec) for spec in specs)]
-        for situation, specs in losses_for.items()
-    ]
+            losses_for.setdefault(situation, []).append(loss_link(spec))
+    for recipe in RECIPES:
+        for situation in recipe.situations:
+            losses_for.setdefault(situation, []).append(
+                f"{{ref}}`{recipe.name} <{recipe.label}>` (not in torch.nn)"
+            )
+    rows = [[situation, ", ".join(links)] for situation, links in losses_for.items()]
     return _table(["situation", "loss"], rows)
 
 

@@ -136,8 +136,24 @@ MISTAKES = {
         lambda: (nn.BCEWithLogitsLoss(), (logits(8), torch.randint(0, 2, (8,)))),
     ),
     "bce-float64-input-float32-target": Mistake(
-        "target-not-float", "error",
+        "mixed-float-dtypes", "error",
         lambda: (nn.BCELoss(), (logits(8).sigmoid().double(), torch.rand(8))),
+    ),
+    "huber-float64-input-float32-target": Mistake(
+        "mixed-float-dtypes", "error",
+        lambda: (nn.HuberLoss(), (logits(8).double().requires_grad_(), logits(8))),
+    ),
+    "huber-mixed-dtypes-without-grad": Mistake(
+        "mixed-float-dtypes", "warning",
+        lambda: (nn.HuberLoss(), (logits(8).double(), logits(8))),
+    ),
+    "bce-with-logits-float32-target-narrows": Mistake(
+        "mixed-float-dtypes", "warning",
+        lambda: (nn.BCEWithLogitsLoss(), (logits(8).double(), torch.rand(8))),
+    ),
+    "soft-margin-float64-target-narrows": Mistake(
+        "mixed-float-dtypes", "warning",
+        lambda: (nn.SoftMarginLoss(), (logits(8), signs(8).double())),
     ),
     "ce-integer-input": Mistake(
         "input-not-floating", "error",
@@ -312,7 +328,10 @@ def _torch_result(loss, args, kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch's own warnings (KLDivLoss 'mean', broadcasting)
         try:
-            return loss(*args, **kwargs)
+            result = loss(*args, **kwargs)
+            if result.requires_grad:  # an error in backward() is torch raising on the call
+                result.sum().backward()
+            return result
         except Exception as error:
             return error
 

@@ -315,5 +315,16 @@ def test_bce_with_mixed_dtypes_under_autocast():
         assert diagnose(nn.BCELoss(), probabilities, target) == []
     # Outside autocast the same call raises, and diagnose says so.
     assert [finding.code for finding in diagnose(nn.BCELoss(), probabilities, target)] == [
-        "target-not-float"
+        "mixed-float-dtypes"
     ]
+
+
+def test_mixed_float_dtypes_where_torch_promotes_or_widens():
+    """MSELoss promotes, and HingeEmbeddingLoss keeps its input's dtype, float64 here: no
+    precision is lost, and diagnose says nothing."""
+    wide, narrow = torch.rand(6, dtype=torch.float64), torch.rand(6)
+    signs = torch.tensor([1.0, -1.0] * 3)
+    assert nn.MSELoss()(wide, narrow).dtype == torch.float64
+    assert diagnose(nn.MSELoss(), wide, narrow) == []
+    assert nn.HingeEmbeddingLoss()(wide, signs).dtype == torch.float64
+    assert diagnose(nn.HingeEmbeddingLoss(), wide, signs) == []

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from lossguide.catalog import CLASS_INDEX_ROLES, FLOAT_ROLES, Role
+from lossguide.catalog import CLASS_INDEX_ROLES, FLOAT_ROLES, MixedFloatDtypes, Role
 from lossguide.diagnosis.call import LossCall
 from lossguide.diagnosis.evidence import fmt_shape
 from lossguide.diagnosis.findings import Finding
@@ -88,7 +88,10 @@ def class_index_not_int64(call: LossCall) -> Iterator[Finding]:
     else:
         why = f"is {_dtype(tensor)}"
         if tensor.dtype == torch.int32:
-            why += " (NumPy's default integer on Windows, and what torch.IntTensor makes)"
+            why += (
+                " (what torch.IntTensor makes, and NumPy's default integer on Windows before "
+                "NumPy 2.0)"
+            )
     yield Finding(
         "class-index-not-int64",
         "error",
@@ -101,7 +104,7 @@ def target_not_float(call: LossCall) -> Iterator[Finding]:
     target = call.spec.target
     if target is None or target.role is not Role.PROBABILITY:
         return
-    tensor, first = call.tensor(target.name), call.tensor(call.spec.arguments[0].name)
+    tensor = call.tensor(target.name)
     if tensor is None:
         return
     if not tensor.is_floating_point():
@@ -112,21 +115,55 @@ def target_not_float(call: LossCall) -> Iterator[Finding]:
             f"raises on integer ones even when they are 0 and 1. Convert with "
             f"{target.name}.float() (or .to(input.dtype)).",
         )
-    elif (
-        call.spec.requires_one_float_dtype
-        and first is not None
-        and first.is_floating_point()
-        and first.dtype != tensor.dtype
-        # Under autocast, such a loss computes in float32 whatever the dtypes of its arguments.
-        and not torch.is_autocast_enabled(first.device.type)
-    ):
+
+
+def mixed_float_dtypes(call: LossCall) -> Iterator[Finding]:
+    """Floating arguments of two dtypes, for a loss that does not simply promote them
+    (:attr:`~lossguide.catalog.LossSpec.mixed_float_dtypes`)."""
+    behaviour = call.spec.mixed_float_dtypes
+    if behaviour in (None, MixedFloatDtypes.PROMOTES):
+        return
+    roles = call.resolution.roles
+    floats = [
+        (argument.name, tensor)
+        for argument, role in zip(call.spec.arguments, roles, strict=True)
+        if role in FLOAT_ROLES
+        and (tensor := call.tensor(argument.name)) is not None
+        and tensor.is_floating_point()
+    ]
+    if len(floats) < 2 or len({tensor.dtype for _, tensor in floats}) == 1:
+        return
+    (first_name, first), *others = floats
+    # Under autocast, these losses compute in float32 whatever the dtypes of their arguments.
+    if torch.is_autocast_enabled(first.device.type):
+        return
+    other_name, other = next((name, t) for name, t in others if t.dtype != first.dtype)
+    dtypes = f"{first_name} is {_dtype(first)} and {other_name} {_dtype(other)}"
+    fix = f"Convert with {other_name}.to({first_name}.dtype)."
+    if behaviour is MixedFloatDtypes.RAISES:
         yield Finding(
-            "target-not-float",
+            "mixed-float-dtypes",
             "error",
-            f"{target.name} is {_dtype(tensor)} and the input {_dtype(first)}; {call.name} needs "
-            f"both in one dtype and raises otherwise. Convert with "
-            f"{target.name}.to(input.dtype).",
+            f"{dtypes}; {call.name} needs both in one dtype and raises otherwise. {fix}",
         )
+    elif behaviour is MixedFloatDtypes.RAISES_IN_BACKWARD:
+        grad = any(tensor.requires_grad for _, tensor in floats)
+        yield Finding(
+            "mixed-float-dtypes",
+            "error" if grad else "warning",
+            f'{dtypes}; {call.name} computes the loss, but its backward() raises "Found '
+            f'dtype ... but expected ..." unless both have one dtype. {fix}',
+        )
+    else:
+        kept = first if behaviour is MixedFloatDtypes.INPUT_DTYPE else other
+        if kept.dtype.itemsize < max(first.dtype.itemsize, other.dtype.itemsize):
+            whose = "the input's" if behaviour is MixedFloatDtypes.INPUT_DTYPE else "the target's"
+            yield Finding(
+                "mixed-float-dtypes",
+                "warning",
+                f"{dtypes}; {call.name} does not promote them but computes in {whose} dtype, "
+                f"{_dtype(kept)}, so the wider argument loses its precision. {fix}",
+            )
 
 
 def lengths_not_integer(call: LossCall) -> Iterator[Finding]:
@@ -146,5 +183,6 @@ CHECKS = (
     input_not_floating,
     class_index_not_int64,
     target_not_float,
+    mixed_float_dtypes,
     lengths_not_integer,
 )
