@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -41,8 +42,6 @@ OWN_WEIGHTS = {"AdaptiveLogSoftmaxWithLoss"}
 def test_the_site_counts_torchs_loss_classes():
     """The home page and the loss reference say how many loss classes torch has, and the
     reference names each one it leaves out."""
-    from pathlib import Path
-
     docs = Path(__file__).parent.parent / "docs"
     classes = {
         name
