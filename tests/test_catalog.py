@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -31,6 +32,35 @@ SPECS = {spec.name: spec for spec in LOSSES}
 def test_every_torch_loss_is_in_the_catalog():
     torch_losses = set(nn.modules.loss.__all__) - DEPRECATED - NOT_YET_COVERED
     assert set(SPECS) == torch_losses
+
+
+# An output layer with weights of its own (torch.nn.modules.adaptive), not a loss of given
+# predictions.
+OWN_WEIGHTS = {"AdaptiveLogSoftmaxWithLoss"}
+
+
+def test_the_site_counts_torchs_loss_classes():
+    """The home page and the loss reference say how many loss classes torch has, and the
+    reference names each one it leaves out."""
+    docs = Path(__file__).parent.parent / "docs"
+    classes = {
+        name
+        for name in dir(nn)
+        if "Loss" in name
+        and isinstance(getattr(nn, name), type)
+        and issubclass(getattr(nn, name), nn.Module)
+    }
+    left_out = DEPRECATED | NOT_YET_COVERED | OWN_WEIGHTS
+    assert classes - left_out == set(SPECS)
+    assert left_out <= classes
+    home = " ".join((docs / "index.md").read_text().split())
+    assert f"the {len(SPECS)} losses in `torch.nn`" in home
+    assert f"torch 2.13 has {len(classes)} loss classes" in home
+    reference = " ".join((docs / "losses" / "index.md").read_text().split())
+    assert f"The {len(SPECS)} losses in `torch.nn`" in reference
+    assert f"torch 2.13 has {len(classes)} loss classes" in reference
+    for name in left_out:
+        assert f"`{name}`" in reference, name
 
 
 def test_names_are_unique():
