@@ -31,6 +31,7 @@ extensions = [
     "notebooks",
     "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
     "outputpaths",
+    "wrapping",
 ]
 
 nitpicky = True
