@@ -12,6 +12,11 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 project = "lossguide"
 author = "the lossguide authors"
 copyright = "2026, the lossguide authors"
+# The addresses of the repository and of the published site, from pyproject.toml's
+# [project.urls] as the installed package records them.
+project_urls = dict(
+    entry.split(", ", 1) for entry in metadata.metadata("lossguide").get_all("Project-URL")
+)
 
 extensions = [
     "warmkernel",  # local, first: its process imports torch while the others load
@@ -31,6 +36,7 @@ extensions = [
     "notebooks",
     "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
     "outputpaths",
+    "wrapping",
 ]
 
 nitpicky = True
@@ -81,7 +87,23 @@ napoleon_type_aliases = {
 autodoc_member_order = "bysource"
 
 html_theme = "furo"
-html_title = "lossguide"
+tagline = "PyTorch\u2019s loss functions, explained"
+html_title = f"{project}: {tagline}"
+html_context = {"tagline": tagline}  # under the name in the sidebar, see _templates/
+html_theme_options = {
+    # furo's "view" and "edit" buttons link to each page's source on GitHub.
+    "source_repository": project_urls["Source"],
+    "source_branch": "main",
+    "source_directory": "docs/",
+    "footer_icons": [
+        {
+            "name": "Source on GitHub",
+            "url": project_urls["Source"],
+            "html": Path(__file__).with_name("_templates").joinpath("github.svg").read_text(),
+            "class": "",
+        }
+    ],
+}
 html_math_renderer = "mathml"  # see _ext/mathml.py: no MathJax, no CDN
 html_static_path = ["_static"]
 html_css_files = ["lossguide.css"]
@@ -92,9 +114,7 @@ html_domain_indices = False
 html_last_updated_fmt = "%Y-%m-%d"  # of SOURCE_DATE_EPOCH, see _ext/buildinfo.py
 # Read the Docs sets the address it serves the site at; sitemap, OpenGraph and the 404 page
 # need an absolute one.
-html_baseurl = os.environ.get(
-    "READTHEDOCS_CANONICAL_URL", "https://lossguide.readthedocs.io/en/latest/"
-)
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", project_urls["Documentation"])
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["404.html", "search.html", "genindex.html"]
 ogp_site_url = html_baseurl

@@ -15,3 +15,5 @@ function focusScrollables() {
 }
 document.addEventListener("DOMContentLoaded", focusScrollables);
 window.addEventListener("resize", focusScrollables);
+// Formulas widen when their font arrives, which may be after the page is read (math.css).
+document.fonts.addEventListener("loadingdone", focusScrollables);
