@@ -316,6 +316,14 @@ import torch
 print(random.random(), np.random.random(), torch.rand(1).item(), torch.initial_seed())
 """
 
+# In a folder with a matplotlibrc, which the warm process did not read.
+STYLED = """\
+import os
+import matplotlib
+print(matplotlib.rcParams["lines.linewidth"], os.getppid())
+"""
+STYLED_LINEWIDTH = 3.25
+
 
 def load_warmkernel():
     spec = importlib.util.spec_from_file_location("warmkernel", DOCS / "_ext" / "warmkernel.py")
@@ -344,10 +352,12 @@ def notebook(sources: list[tuple[str, list[str]]]) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernelspec})
 
 
-def execute(sources: list[tuple[str, list[str]]]) -> nbformat.NotebookNode:
+def execute(
+    sources: list[tuple[str, list[str]]], folder: Path = PAGE_FOLDER
+) -> nbformat.NotebookNode:
     """Run a notebook as myst-nb runs a page (myst_nb/core/execute/direct.py)."""
     result = single_nb_execution(
-        notebook(sources), cwd=str(PAGE_FOLDER), timeout=TIMEOUT, allow_errors=False
+        notebook(sources), cwd=str(folder), timeout=TIMEOUT, allow_errors=False
     )
     assert result.err is None, result.exc_string
     return result.nb
@@ -370,8 +380,10 @@ def warm_process_pid(app: SphinxApp) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def runs():
+def runs(tmp_path_factory):
     """Everything run in warm kernels, and again in stock ones."""
+    styled = tmp_path_factory.mktemp("styled")
+    (styled / "matplotlibrc").write_text(f"lines.linewidth: {STYLED_LINEWIDTH}\n")
     with pytest.MonkeyPatch.context() as environment:
         for key, value in BUILD_ENVIRONMENT.items():
             environment.setenv(key, value)
@@ -388,6 +400,7 @@ def runs():
         try:
             warm = run_all()
             warm["warm process"] = warm_process_pid(app)
+            warm["styled"] = execute([(STYLED, [])], styled)
             # The same build environment, but python3 is the kernel ipykernel installs.
             if stock_jupyter_path is None:
                 environment.delenv("JUPYTER_PATH", raising=False)
@@ -482,3 +495,11 @@ def test_each_kernel_starts_from_random_states_of_its_own(runs, kind):
         ["random", "numpy", "torch", "torch seed"], *map(str.split, (first, second)), strict=True
     ):
         assert a != b, f"two {kind} kernels start {name} alike: {a}"
+
+
+def test_a_folder_with_a_matplotlibrc_gets_a_stock_kernel(runs):
+    # A stock kernel's matplotlib reads ./matplotlibrc as it is imported; the warm process
+    # imported matplotlib elsewhere, so its kernel would not.
+    linewidth, parent = runs["warm"]["styled"].cells[0].outputs[0].text.split()
+    assert float(linewidth) == STYLED_LINEWIDTH
+    assert int(parent) != runs["warm"]["warm process"]
