@@ -45,12 +45,17 @@ does so in a subprocess of its own (see numpy-reference.md).
 
 LOSSGUIDE_STOCK_KERNELS=1 in the environment of sphinx-build turns all this off: every page
 then runs in the python3 kernel ipykernel installs (benchmarks/build.py compares the two).
+
+Warm or stock, every kernel reads docs/_ipython/ipython_kernel_config.py as it starts (how
+figures are shown): this copies it into the default profile of a temporary IPYTHONDIR, where
+the kernels may also write what IPython keeps there, outside the sources.
 """
 
 from __future__ import annotations
 
 import _thread
 import atexit
+import hashlib
 import importlib
 import importlib.util
 import json
@@ -86,6 +91,7 @@ SOCKET, FAILED = "warm.sock", "failed"
 # The folder of a warm process that outlives one build: nox -s serve keeps one for its session.
 SHARED = "LOSSGUIDE_WARM_KERNELS"
 STOCK = "LOSSGUIDE_STOCK_KERNELS"
+KERNEL_CONFIG = Path(__file__).parents[1] / "_ipython" / "ipython_kernel_config.py"
 CONNECT_TIMEOUT = 120  # seconds: the warm imports run beside a busy build
 _HEADER = struct.Struct("!I")
 # What the child tells its launcher: its pid, or that it cannot be the kernel asked for.
@@ -385,8 +391,34 @@ class WarmKernels:
                 os.environ["JUPYTER_PATH"] = self.jupyter_path
 
 
+class KernelConfig:
+    """An IPython folder whose default profile holds KERNEL_CONFIG, named by IPYTHONDIR."""
+
+    def __init__(self) -> None:
+        self.ipython_dir = Path(tempfile.mkdtemp(prefix="lossguide-ipython-"))
+        profile = self.ipython_dir / "profile_default"
+        profile.mkdir()
+        shutil.copy(KERNEL_CONFIG, profile / KERNEL_CONFIG.name)
+        self.previous = os.environ.get("IPYTHONDIR")
+        os.environ["IPYTHONDIR"] = str(self.ipython_dir)
+
+    def remove(self, app=None, exception=None) -> None:
+        if self.ipython_dir.exists():
+            shutil.rmtree(self.ipython_dir, ignore_errors=True)
+            if self.previous is None:
+                os.environ.pop("IPYTHONDIR", None)
+            else:
+                os.environ["IPYTHONDIR"] = self.previous
+
+
 def setup(app) -> dict[str, object]:
     metadata = {"parallel_read_safe": True, "parallel_write_safe": True}
+    config = KernelConfig()
+    app.connect("build-finished", config.remove)
+    atexit.register(config.remove)
+    # Every output may change with it: a change executes every page again.
+    digest = hashlib.sha256(KERNEL_CONFIG.read_bytes()).hexdigest()
+    app.add_config_value("lossguide_kernel_config", digest, "env", str)
     if os.environ.get(STOCK, "0") != "0":
         return metadata
     # Started now, so that its imports run beside Sphinx's own start rather than after it;
