@@ -109,11 +109,13 @@ def outputs(executed: Path) -> dict[str, list]:
 def _joined(cell_outputs: list[dict]) -> list[dict]:
     joined: list[dict] = []
     for output in cell_outputs:
-        previous = joined[-1] if joined else {}
-        if output["output_type"] == "stream" and previous.get("name") == output["name"]:
-            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
-        else:
-            joined.append(dict(output))
+        output = dict(output)
+        if output["output_type"] == "stream":
+            output["text"] = "".join(output["text"])  # a string, or a list of its lines
+            if joined and joined[-1].get("name") == output["name"]:
+                joined[-1]["text"] += output["text"]
+                continue
+        joined.append(output)
     return joined
 
 
