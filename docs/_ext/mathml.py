@@ -10,7 +10,7 @@ over it, and sets capital Greek upright.
 A browser lays a formula out with the OpenType MATH table of its font, and few systems have a
 math font: without one, sums stay text-sized and their limits slide to the side. Pages with
 formulas load math.css, which sets them in Lossguide Math, a subset of Latin Modern Math
-(_static/fonts/, made by make_math_font.py), and preload that font; pages without math load
+(_static/fonts/, made by tools/make_math_font.py), and preload that font; pages without math load
 neither, as Sphinx adds MathJax only to pages with equations.
 
 TeX that math-core cannot convert fails the build instead of rendering wrongly.

@@ -17,7 +17,7 @@ The GUST Font License asks that a changed font be renamed, so the subset is "Los
 Run it after changing the character set below, with fontTools and brotli installed (neither
 is needed to build the site), on the font Debian ships in fonts-lmodern::
 
-    python docs/_ext/make_math_font.py \
+    python tools/make_math_font.py \
         /usr/share/texmf/fonts/opentype/public/lm-math/latinmodern-math.otf
 """
 
@@ -32,7 +32,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-FONT = Path(__file__).parents[1] / "_static" / "fonts" / "lossguide-math.woff2"
+FONT = Path(__file__).parents[1] / "docs" / "_static" / "fonts" / "lossguide-math.woff2"
 FAMILY = "Lossguide Math"
 POSTSCRIPT_NAME = "LossguideMath-Regular"
 
