@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -179,3 +180,66 @@ def page(context: BrowserContext, site_url: str) -> tuple[Page, Traffic]:
     page.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
     return page, traffic
 
+
+@dataclass(frozen=True)
+class Look:
+    """How a reader sees the site: the window's size, the colour scheme the operating system
+    asks for, and the theme chosen with furo's toggle (kept in localStorage: auto follows the
+    operating system)."""
+
+    width: int = 1280
+    height: int = 900
+    system: str = "light"
+    theme: str = "auto"
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}, system {self.system}, theme {self.theme}"
+
+
+# Every combination of the operating system's setting and furo's theme.
+THEMES = [
+    Look(system=system, theme=theme)
+    for system in ("light", "dark")
+    for theme in ("auto", "light", "dark")
+]
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+
+
+def _refuse_other_hosts(context: BrowserContext, site_url: str) -> None:
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(site_url))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(origin)
+            else route.abort("blockedbyclient")
+        ),
+    )
+
+
+@pytest.fixture
+def view(browser: Browser, site_url: str) -> Iterator[Callable[[str, Look], Page]]:
+    """Open a page of the site as a reader with the given Look sees it, fonts loaded."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(path: str, look: Look) -> Page:
+        context = browser.new_context(
+            viewport={"width": look.width, "height": look.height}, color_scheme=look.system
+        )
+        contexts.append(context)
+        _refuse_other_hosts(context, site_url)
+        context.add_init_script(f"localStorage.setItem('theme', {json.dumps(look.theme)})")
+        tab = context.new_page()
+        response = tab.goto(site_url + path)
+        assert response.ok, f"{path}: HTTP {response.status}"
+        tab.evaluate("document.fonts.ready.then(() => undefined)")
+        applied = tab.evaluate(
+            "[document.body.dataset.theme, matchMedia('(prefers-color-scheme: dark)').matches]"
+        )
+        assert applied == [look.theme, look.system == "dark"], f"{path}: {look} not applied"
+        return tab
+
+    yield open_page
+    for context in contexts:
+        context.close()
