@@ -114,17 +114,29 @@ def warm_kernels(session: nox.Session) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def chromium(session: nox.Session) -> str:
+    """The browser for tests/browser: tools/chromium.py finds one, or installs one where it
+    can, and says which in one line; its path is all it prints on stdout."""
+    return session.run("python", "tools/chromium.py", silent=True, stderr=None).strip()
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the tests; build the site first, incrementally when a good build exists."""
+    """Run the tests; build the site first, incrementally when a good build exists. The
+    browser tests leave screenshots of every page in build/screenshots."""
     install(session, "docs", "test", "browser")
+    browser = chromium(session)
     if BUILD_OK.exists():
         BUILD_OK.unlink()
         sphinx_build(session, HTML)  # re-executes only changed pages, or all if src changed
     else:
         clean_build(session, HTML)
     BUILD_OK.write_text(json.dumps({"html": str(HTML)}))
-    session.run("pytest", *session.posargs, env={"LOSSGUIDE_SITE": str(BUILD)})
+    session.run(
+        "pytest",
+        *session.posargs,
+        env={"LOSSGUIDE_SITE": str(BUILD), "LOSSGUIDE_CHROMIUM": browser},
+    )
 
 
 @nox.session

@@ -1,18 +1,21 @@
 """Serve the built site on localhost and open it in Chromium, as a reader's browser would.
 
 The site is served under the path it is published at (read off the canonical link of the
-home page), so that the 404 page's absolute links resolve as they do on the host. Chromium
-is the system's (/usr/bin/chromium, or LOSSGUIDE_CHROMIUM): Playwright's own download of a
-browser needs a network the tests must not use.
+home page), so that the 404 page's absolute links resolve as they do on the host. Chromium is
+LOSSGUIDE_CHROMIUM, which ``nox -s tests`` sets to the browser tools/chromium.py found or
+installed; run alone, pytest takes a browser already on the machine the same way.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import os
 import re
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,17 +27,18 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from built_site.notebooks import site_build, source_pages
 
-CHROMIUM = os.environ.get("LOSSGUIDE_CHROMIUM", "/usr/bin/chromium")
-# Chromium as root, headless, and making no connection of its own (updates, sync, QUIC probes).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+def _load_tool():
+    path = Path(__file__).parents[2] / "tools" / "chromium.py"
+    spec = importlib.util.spec_from_file_location("lossguide_tools_chromium", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+chromium_tool = _load_tool()
+CHROMIUM_ARGS = chromium_tool.CHROMIUM_ARGS
 
 
 def html_root() -> Path:
@@ -59,9 +63,13 @@ class _Handler(SimpleHTTPRequestHandler):
     prefix = "/"
 
     def translate_path(self, path: str) -> str:
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "\0")  # no such file: a 404
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_head(self):
+        if not self.path.startswith(self.prefix):  # outside the site: a 404
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         not_found = Path(self.directory) / "404.html"
@@ -95,10 +103,20 @@ def site_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install chromium"
+def chromium() -> str:
+    """LOSSGUIDE_CHROMIUM, or a browser already on the machine (tools/chromium.py)."""
+    if os.environ.get("LOSSGUIDE_CHROMIUM"):
+        return os.environ["LOSSGUIDE_CHROMIUM"]
+    try:
+        return chromium_tool.find(chromium_tool.Machine(), install=False).path
+    except chromium_tool.NoBrowser as error:
+        pytest.fail(f"{error}\n(nox -s tests installs one when it can)", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -161,3 +179,67 @@ def page(context: BrowserContext, site_url: str) -> tuple[Page, Traffic]:
     )
     page.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
     return page, traffic
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a reader sees the site: the window's size, the colour scheme the operating system
+    asks for, and the theme chosen with furo's toggle (kept in localStorage: auto follows the
+    operating system)."""
+
+    width: int = 1280
+    height: int = 900
+    system: str = "light"
+    theme: str = "auto"
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}, system {self.system}, theme {self.theme}"
+
+
+# Every combination of the operating system's setting and furo's theme.
+THEMES = [
+    Look(system=system, theme=theme)
+    for system in ("light", "dark")
+    for theme in ("auto", "light", "dark")
+]
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+
+
+def _refuse_other_hosts(context: BrowserContext, site_url: str) -> None:
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(site_url))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(origin)
+            else route.abort("blockedbyclient")
+        ),
+    )
+
+
+@pytest.fixture
+def view(browser: Browser, site_url: str) -> Iterator[Callable[[str, Look], Page]]:
+    """Open a page of the site as a reader with the given Look sees it, fonts loaded."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(path: str, look: Look) -> Page:
+        context = browser.new_context(
+            viewport={"width": look.width, "height": look.height}, color_scheme=look.system
+        )
+        contexts.append(context)
+        _refuse_other_hosts(context, site_url)
+        context.add_init_script(f"localStorage.setItem('theme', {json.dumps(look.theme)})")
+        tab = context.new_page()
+        response = tab.goto(site_url + path)
+        assert response.ok, f"{path}: HTTP {response.status}"
+        tab.evaluate("document.fonts.ready.then(() => undefined)")
+        applied = tab.evaluate(
+            "[document.body.dataset.theme, matchMedia('(prefers-color-scheme: dark)').matches]"
+        )
+        assert applied == [look.theme, look.system == "dark"], f"{path}: {look} not applied"
+        return tab
+
+    yield open_page
+    for context in contexts:
+        context.close()
