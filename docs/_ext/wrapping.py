@@ -5,8 +5,9 @@ The HTML of four kinds of node gets break opportunities while it is written:
 - Inline code: a ``<wbr>`` after each ``.`` and ``_`` inside a name, so that
   ``F.binary_cross_entropy_with_logits`` wraps as ``F.binary_cross_entropy_`` /
   ``with_logits`` and never mid-word (lossguide.css lets it wrap only there).
-- Headings: a ``<wbr>`` between the words of a long CamelCase class name, e.g.
-  ``MultiLabel<wbr>Soft<wbr>Margin<wbr>Loss``.
+- Headings and table cells: a ``<wbr>`` between the words of a long CamelCase class name,
+  e.g. ``MultiLabel<wbr>Soft<wbr>Margin<wbr>Loss``: on a phone, a two-column table with
+  ``TripletMarginWithDistanceLoss`` in it was wider than the column.
 - Printed text, the outputs of cells and the examples of the API reference: each line in its
   own ``<span class="line">``, which lossguide.css wraps with a hanging indent, so that a
   wrapped line reads as the continuation of the one above; and a ``<wbr>`` after each ``/``
@@ -150,6 +151,7 @@ def depart_table(self, node: nodes.table) -> None:
 def visit_entry(self, node: nodes.entry) -> None:
     column = node.parent.column
     start = len(self.body)
+    self.__dict__.setdefault("_wrapping_entry_starts", []).append(start)
     type(self).visit_entry(self, node)
     labels = self._wrapping_labels[-1] if getattr(self, "_wrapping_labels", None) else None
     if labels is None:
@@ -164,6 +166,9 @@ def visit_entry(self, node: nodes.entry) -> None:
 
 def depart_entry(self, node: nodes.entry) -> None:
     type(self).depart_entry(self, node)
+    start = self._wrapping_entry_starts.pop()
+    if not isinstance(node.parent.parent, nodes.thead):
+        self.body[start:] = [_in_text("".join(self.body[start:]), _camel_breaks)]
     labels = self._wrapping_labels[-1] if getattr(self, "_wrapping_labels", None) else None
     if labels is None or getattr(self, "_wrapping_header_start", None) is None:
         return
