@@ -49,8 +49,20 @@ OVERFLOW = (
   const short = (element) =>
     element.tagName.toLowerCase() +
     (element.id ? "#" + element.id : element.classList.length ? "." + element.classList[0] : "");
+  // Those two may scroll, but must show it: lossguide.js marks them, and the CSS draws
+  // shadows at their edges.
+  const mayScroll = "article div.cell_input pre, article div.math-block";
+  const unmarked = [...document.querySelectorAll(mayScroll)]
+    .filter(
+      (element) =>
+        element.scrollWidth > element.clientWidth + 1 &&
+        (!element.hasAttribute("data-scrolls") ||
+          getComputedStyle(element).backgroundImage === "none"),
+    )
+    .map(describe);
   const root = document.documentElement;
   return {
+    unmarked,
     elements: innermost.map((element) => {
       // What sticks out furthest past the box's right edge, when it is not the element's own text.
       const edge = element.getBoundingClientRect().left + element.clientLeft + element.clientWidth;
@@ -162,7 +174,8 @@ def alt_problem(alt: str | None) -> str | None:
     text = alt.strip()
     if not text:
         return "empty alt text"
-    if IMAGE_FILE.search(text) or "/" in text:
+    # A path has no spaces; a description may say "-2/3".
+    if IMAGE_FILE.search(text) or ("/" in text and " " not in text):
         return f"alt text is a file name: {alt!r}"
     if HASH.search(text):
         return f"alt text is a hash: {alt!r}"
@@ -209,12 +222,17 @@ def figures_shown_as_text(tab: Page) -> list[str]:
 
 def overflow_problems(tab: Page) -> list[str]:
     """Every element in the article whose content is wider than its box (but a cell's input
-    code and a display formula), and the page scrolling sideways."""
+    code and a display formula, which must show that they scroll), and the page scrolling
+    sideways."""
     found = tab.evaluate(OVERFLOW)
     problems = [
         f"{item['element']}: content {item['content']} px wide in a box of {item['box']} px"
         + (f"; {item['culprit']}" if item["culprit"] else "")
         for item in found["elements"]
+    ]
+    problems += [
+        f"{element}: scrolls sideways without the shadows that show it does"
+        for element in found["unmarked"]
     ]
     if found["around"]:
         problems.append("and, around those, (content/box px): " + ", ".join(found["around"]))

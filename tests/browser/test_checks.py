@@ -25,7 +25,12 @@ def test_alt_text_that_does_not_say_what_an_image_shows(alt):
 
 @pytest.mark.parametrize(
     "alt",
-    [GOOD_ALT, "Sigmoid of the logit, and its gradient", "Hinge loss against the margin"],
+    [
+        GOOD_ALT,
+        "Sigmoid of the logit, and its gradient",
+        "Hinge loss against the margin",
+        "The hinge's gradient is a constant -2/3 up to z = 1",
+    ],
 )
 def test_alt_text_that_does(alt):
     assert alt_problem(alt) is None
@@ -88,11 +93,14 @@ LAYOUT = """
   body { margin: 0; font: 16px sans-serif; }
   article { width: 300px; }
   pre, .math-block, .table-wrapper { overflow-x: auto; }
+  [data-scrolls] { background: linear-gradient(to right, grey, transparent) left / 1rem no-repeat; }
 </style>
 <article>
-  <section id="input"><div class="cell_input"><pre>%(long)s</pre></div></section>
+  <section id="input"><div class="cell_input"><pre %(mark)s>%(long)s</pre></div></section>
   <section id="formula">
-    <div class="math-block"><math display="block"><mi>%(long)s</mi></math></div>
+    <div class="math-block" %(mark)s>
+      <math display="block" style="width: 500px"><mi>%(long)s</mi></math>
+    </div>
   </section>
   <section id="output"><div class="cell_output"><pre>%(long)s</pre></div></section>
   <section id="table">
@@ -109,7 +117,7 @@ LONG = "tensor([0.2413, 0.5536, 1.6421, 0.6947, 0.2413, 0.5536, 1.6421, 0.6947])
 def test_overflow_check_allows_only_input_code_and_display_formulas_to_scroll(page):
     tab, _ = page
     tab.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
-    tab.set_content(LAYOUT % {"long": LONG, "wide": ""})
+    tab.set_content(LAYOUT % {"long": LONG, "wide": "", "mark": "data-scrolls"})
     problems = overflow_problems(tab)
     assert len(problems) == 2, problems
     assert problems[0].startswith('div.cell_output > pre in #output "tensor(')
@@ -119,11 +127,22 @@ def test_overflow_check_allows_only_input_code_and_display_formulas_to_scroll(pa
         assert "in a box of 300 px" in problem
 
 
+def test_overflow_check_catches_scrolling_that_does_not_show(page):
+    tab, _ = page
+    tab.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    tab.set_content(LAYOUT % {"long": LONG, "wide": "", "mark": ""})
+    unmarked = [problem for problem in overflow_problems(tab) if "without the shadows" in problem]
+    assert [problem.split(" in #")[0] for problem in unmarked] == [
+        "div.cell_input > pre",
+        "section > div.math-block",
+    ], unmarked
+
+
 def test_overflow_check_catches_the_page_scrolling_sideways(page):
     tab, _ = page
     tab.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     wide = '<section id="wide"><p style="width: 500px">a paragraph set too wide</p></section>'
-    tab.set_content(LAYOUT % {"long": "short", "wide": wide})
+    tab.set_content(LAYOUT % {"long": "short", "wide": wide, "mark": ""})
     problems = overflow_problems(tab)
     assert problems[0].startswith('section#wide in #wide "a paragraph set too wide": content 500')
     assert problems[0].endswith('p in #wide "a paragraph set too wide" reaches 200 px past it')
