@@ -47,11 +47,33 @@ def _copy(app: Sphinx, exception: Exception | None) -> None:
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 if app.config.nb_merge_streams:
-                    cell.outputs = coalesce_streams(cell.outputs)
+                    cell.outputs = coalesce_streams(_first_piece_of_each_stream(cell.outputs))
                 for output in cell.outputs:
                     _shorten_paths(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
+
+
+def _first_piece_of_each_stream(
+    outputs: list[nbformat.NotebookNode],
+) -> list[nbformat.NotebookNode]:
+    """The outputs without the later pieces of each stream.
+
+    myst-nb (1.4, myst_nb.core.render) renders a page with coalesce_streams, which appends
+    each later piece of a stream to its first piece in place, and then writes the executed
+    notebook, later pieces included. Joining them again repeated them: a cell whose printed
+    output the kernel had sent in two pieces showed its second half twice, in one clean build
+    of two. The first piece already holds the whole stream.
+    """
+    seen: set[str] = set()
+    kept = []
+    for output in outputs:
+        if output.output_type == "stream":
+            if output.name in seen:
+                continue
+            seen.add(output.name)
+        kept.append(output)
+    return kept
 
 
 def _shorten_paths(output: nbformat.NotebookNode) -> None:
