@@ -115,7 +115,7 @@ def warm_kernels(session: nox.Session) -> Iterator[str]:
 
 
 def chromium(session: nox.Session) -> str:
-    """The browser for tests/browser: tools/chromium.py finds one, or installs one where it
+    """The browser for tests/website/browser: tools/chromium.py finds one, or installs one where it
     can, and says which in one line; its path is all it prints on stdout."""
     return session.run("python", "tools/chromium.py", silent=True, stderr=None).strip()
 
@@ -149,7 +149,7 @@ def reproducible(session: nox.Session) -> None:
     builds = os.pathsep.join(str(html.parent) for html in runs)
     session.run(
         "pytest",
-        "tests/built_site/test_reproducible.py",
+        "tests/website/built_site/test_reproducible.py",
         env={"LOSSGUIDE_REPRODUCIBLE_BUILDS": builds},
     )
 

@@ -7,7 +7,7 @@ separate build folder (build/bench):
 - a clean build, executing every page, and right after it the same with stock kernels
   (LOSSGUIDE_STOCK_KERNELS=1: each page in the python3 kernel ipykernel installs, not one forked
   from docs/_ext/warmkernel.py's warm process), with the ratio of the two; the executed
-  notebooks of the two builds must hold the same outputs (tests/kernel/test_parity.py is the
+  notebooks of the two builds must hold the same outputs (tests/website/kernel/test_parity.py is the
   test of that; this is a second look, at every page);
 - a clean build of the site with every executed page in it twice, as a site of 30 and more
   executed pages would be (the copies' duplicate labels warn, so this one build does not fail

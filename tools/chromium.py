@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # How the tests start Chromium: as root, headless, making no connection of its own (updates,
-# sync, QUIC probes). tests/browser/conftest.py launches with the same arguments.
+# sync, QUIC probes). tests/website/browser/conftest.py launches with the same arguments.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

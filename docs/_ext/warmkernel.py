@@ -16,7 +16,7 @@ ipykernel with them. Child and launcher keep that socket open between them: each
 the other does, and the launcher passes signals on, so timeouts, interrupts and shutdowns
 work as with any kernel.
 
-A page cannot tell a warm kernel from a stock one: tests/kernel/test_parity.py runs a probe
+A page cannot tell a warm kernel from a stock one: tests/website/kernel/test_parity.py runs a probe
 notebook through both and requires the same outputs. What that takes:
 
 - The warm process imports only modules that do the same whenever they are imported, so not

@@ -4,9 +4,9 @@ Each function here calls every loss of :mod:`lossguide.catalog` on small tensors
 the catalog's layouts, and records what torch did as an :class:`Outcome`: the result's dtype
 and shape, a warning, or the exception it raised and whether it came from the forward pass or
 from ``backward()``. The site's behaviour tables are rendered from these outcomes while the site
-is built, so each cell is what the installed torch did; ``tests/test_behaviour.py`` checks the
-same outcomes against the catalog's typed fields, so the catalog and torch are checked against
-each other.
+is built, so each cell is what the installed torch did; ``tests/package/test_behaviour.py``
+checks the same outcomes against the catalog's typed fields, so the catalog and torch are
+checked against each other.
 
 >>> outcome = mixed_float_dtypes(lookup("HuberLoss"))["float64 input, float32 target"]
 >>> outcome.dtype, outcome.stage, outcome.error

@@ -7,7 +7,7 @@ whether it broadcasts or raises on shapes that differ. :func:`resolve` says, for
 shapes, which layout a call is in, what each argument holds and where the classes are. The
 site's tables (:mod:`lossguide.tables`), :func:`lossguide.as_tensors`,
 :func:`lossguide.diagnose` and :mod:`lossguide.reference` all read this module, so a fact
-about a loss is written once; ``tests/test_catalog.py`` checks each one against torch.
+about a loss is written once; ``tests/package/test_catalog.py`` checks each one against torch.
 
 >>> spec = lookup("CrossEntropyLoss")
 >>> spec.functional
@@ -272,7 +272,7 @@ class LossSpec:
     situations: tuple[str, ...] = ()
 
     # What the loss does with what it is given: facts that diagnose, as_tensors and the
-    # reference act on, each checked against torch by tests/test_catalog.py.
+    # reference act on, each checked against torch by tests/package/test_catalog.py.
 
     #: The kind of numbers its first argument must hold.
     input_kind: InputKind = InputKind.VALUES

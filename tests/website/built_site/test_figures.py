@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from built_site.notebooks import code_cells, executed_pages, read_executed, site_build
+from lib.pages import code_cells, executed_pages, read_executed, site_build
 
 PAGES = executed_pages()
 # A line, not an import, that draws: the site's figure helper, or pyplot making or showing one.

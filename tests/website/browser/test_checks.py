@@ -7,9 +7,14 @@ import re
 
 import pytest
 
-from browser.checks import alt_problem, clipped_formulas, image_problems, overflow_problems
-from browser.conftest import DESKTOP, PHONE, Look
-from browser.test_contrast import contrast_problems
+from lib.browsing import DESKTOP, PHONE, Look
+from lib.page_checks import (
+    alt_problem,
+    clipped_formulas,
+    contrast_problems,
+    image_problems,
+    overflow_problems,
+)
 
 GOOD_ALT = "MSELoss and L1Loss against the residual, and their gradients"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from built_site.notebooks import DOCS
+from lib.pages import DOCS
 from lossguide.catalog import FAMILIES, LOSSES, RECIPES
 from lossguide.tables import cheat_sheet, shape_table, situations_table, torch_docs
 

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from IPython.core.interactiveshell import InteractiveShell
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from built_site.notebooks import DOCS, code_cells, executed_pages, tags
+from lib.pages import DOCS, code_cells, executed_pages, tags
 from lossguide import diagnose
 from lossguide.catalog import LOSSES
 

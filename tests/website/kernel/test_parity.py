@@ -35,7 +35,7 @@ import nbformat
 import pytest
 from jupyter_cache.executors.utils import single_nb_execution
 
-DOCS = Path(__file__).parents[2] / "docs"
+DOCS = Path(__file__).parents[3] / "docs"
 # Where the probe runs: a folder pages run in, so that it sees what they see there.
 PAGE_FOLDER = DOCS / "losses"
 # What noxfile.py (and .readthedocs.yaml) give every build, so every kernel.

@@ -9,7 +9,7 @@ from importlib.metadata import version
 
 import pytest
 
-from built_site.notebooks import (
+from lib.pages import (
     DOCS,
     code_cells,
     declares_stderr,

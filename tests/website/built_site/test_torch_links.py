@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from built_site.notebooks import DOCS, site_build
+from lib.pages import DOCS, site_build
 from lossguide.catalog import LOSSES
 
 # The release the site documents is the one constraints.txt pins, e.g. "2.13" for 2.13.0.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from lib.pages import DOCS
 from lossguide.behaviour import example_tensor
 from lossguide.catalog import (
     CLASS_INDEX_ROLES,
@@ -42,7 +42,6 @@ OWN_WEIGHTS = {"AdaptiveLogSoftmaxWithLoss"}
 def test_the_site_counts_torchs_loss_classes():
     """The home page and the loss reference say how many loss classes torch has, and the
     reference names each one it leaves out."""
-    docs = Path(__file__).parent.parent / "docs"
     classes = {
         name
         for name in dir(nn)
@@ -53,10 +52,10 @@ def test_the_site_counts_torchs_loss_classes():
     left_out = DEPRECATED | NOT_YET_COVERED | OWN_WEIGHTS
     assert classes - left_out == set(SPECS)
     assert left_out <= classes
-    home = " ".join((docs / "index.md").read_text().split())
+    home = " ".join((DOCS / "index.md").read_text().split())
     assert f"the {len(SPECS)} losses in `torch.nn`" in home
     assert f"torch 2.13 has {len(classes)} loss classes" in home
-    reference = " ".join((docs / "losses" / "index.md").read_text().split())
+    reference = " ".join((DOCS / "losses" / "index.md").read_text().split())
     assert f"The {len(SPECS)} losses in `torch.nn`" in reference
     assert f"torch 2.13 has {len(classes)} loss classes" in reference
     for name in left_out:

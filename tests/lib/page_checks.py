@@ -1,7 +1,7 @@
 """What the browser checks measure in a page, as functions of an open tab.
 
 Each function returns what it found wrong, one readable line per problem, so that a test can
-assert the list is empty and the self-tests in test_checks.py can show the same function
+assert the list is empty, and tests/website/browser/test_checks.py can show the same function
 catching a planted defect.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 # A short description of an element: its tag, id and classes, where it is (the nearest
@@ -245,3 +246,65 @@ def overflow_problems(tab: Page) -> list[str]:
 
 def clipped_formulas(tab: Page) -> list[str]:
     return tab.evaluate(CLIPPED_FORMULAS)
+
+
+# Text contrast, measured by axe-core (tests/website/browser/test_contrast.py says how).
+AXE = Axe()
+CONTRAST = {
+    "runOnly": {"type": "rule", "values": ["color-contrast"]},
+    "resultTypes": ["violations", "incomplete"],
+}
+# Incomplete because there is nothing to measure: a symbol, or one or two characters.
+UNMEASURABLE = {"nonBmp", "shortTextContent", "pseudoContent"}
+WRAP_CODE = "pre { white-space: pre-wrap !important; overflow-wrap: anywhere !important; }"
+# Every property that changes a colour drawn or which contrast ratio applies (large text
+# needs less), hashed: equal for two looks only if axe would see the same colours.
+COLOURS = """() => {
+  const properties = ["color", "background-color", "background-image", "opacity", "filter",
+    "mix-blend-mode", "text-shadow", "visibility", "font-size", "font-weight"];
+  const styles = [...document.querySelectorAll("body *")].map((element) => {
+    const style = getComputedStyle(element);
+    return properties.map((name) => style.getPropertyValue(name)).join(";");
+  });
+  // Two 32-bit FNV-1a hashes with different seeds: crypto.subtle needs a secure origin.
+  const text = styles.join("\\n");
+  let [one, two] = [0x811c9dc5, 0x01000193 ^ 0x5bd1e995];
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    one = Math.imul(one ^ code, 0x01000193);
+    two = Math.imul(two ^ code, 0x5bd1e995);
+  }
+  return `${styles.length}:${(one >>> 0).toString(16)}:${(two >>> 0).toString(16)}`;
+}"""
+_measured: dict[tuple[str, str], list[str]] = {}
+
+
+def contrast_problems(tab: Page) -> list[str]:
+    """What axe's color-contrast rule finds wrong in the open page, or cannot measure."""
+    # Before the measurement moves anything: the table of contents marks the section in view.
+    key = (tab.url, tab.evaluate(COLOURS))
+    if key not in _measured:
+        tab.add_style_tag(content=WRAP_CODE)
+        height = tab.evaluate("document.documentElement.scrollHeight")
+        tab.set_viewport_size({"width": tab.viewport_size["width"], "height": height})
+        results = AXE.run(tab, options=CONTRAST).response
+        problems = []
+        for kind in ("violations", "incomplete"):
+            for rule in results[kind]:
+                for node in rule["nodes"]:
+                    data = (node["any"] or [{}])[0].get("data") or {}
+                    if kind == "incomplete" and data.get("messageKey") in UNMEASURABLE:
+                        continue
+                    problems.append(_describe(kind, node, data))
+        _measured[key] = problems
+    return _measured[key]
+
+
+def _describe(kind: str, node: dict, data: dict) -> str:
+    target = " ".join(str(part) for part in node["target"])
+    if kind == "violations":
+        return (
+            f"{target}: contrast {data.get('contrastRatio')} ({data.get('fgColor')} on"
+            f" {data.get('bgColor')}), needs {data.get('expectedContrastRatio')}"
+        )
+    return f"{target}: not measured ({data.get('messageKey')}): {node['html'][:80]}"

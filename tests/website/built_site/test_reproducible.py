@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from built_site.notebooks import code_cells, executed_pages
+from lib.pages import code_cells, executed_pages
 
 BUILDS = os.environ.get("LOSSGUIDE_REPRODUCIBLE_BUILDS", "")
 

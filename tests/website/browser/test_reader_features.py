@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from built_site.notebooks import code_cells, executed_pages, read_executed, site_build, tags
+from lib.pages import code_cells, executed_pages, read_executed, site_build, tags
 
 SEARCH_TERMS = ["CrossEntropyLoss", "nll_loss"]
 

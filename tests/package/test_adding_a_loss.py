@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from built_site.notebooks import DOCS
+from lib.pages import DOCS
 from lossguide import reference
 from lossguide.catalog import LOSSES
 from lossguide.diagnosis.check_values import input_kind_code
@@ -45,7 +45,8 @@ def test_reference_function(spec):
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
 def test_builder_of_correct_calls(spec):
     assert spec.name in BUILDERS, (
-        f"tests/diagnosis/test_no_false_alarms.py needs a builder of correct {spec.name} calls"
+        f"tests/package/diagnosis/test_no_false_alarms.py needs a builder of correct"
+        f" {spec.name} calls"
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from browser.conftest import chromium_tool as tool
+from lib.browsing import chromium_tool as tool
 
 VERSION = "156.0.8078.108"
 DEBIAN = {"ID": "debian", "VERSION_ID": "12"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser.checks import clipped_formulas, overflow_problems
-from browser.conftest import DESKTOP, PHONE, Look, site_pages
-from built_site.notebooks import site_build
+from lib.browsing import DESKTOP, PHONE, Look, site_pages
+from lib.page_checks import clipped_formulas, overflow_problems
+from lib.pages import site_build
 
 PAGES = site_pages()
 SIZES = [PHONE, DESKTOP]

@@ -13,7 +13,7 @@ import re
 import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
-from built_site.notebooks import DOCS, code_cells, source_pages
+from lib.pages import DOCS, code_cells, source_pages
 
 # A call that draws a figure: the site's helper, or matplotlib's own.
 DRAWS = re.compile(r"\bloss_and_gradient\(|\bplt\.(?:show|subplots|figure)\(")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from built_site.notebooks import code_cells, errors, executed_pages, read_executed, site_build
+from lib.pages import code_cells, errors, executed_pages, read_executed, site_build
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PAGES = executed_pages()

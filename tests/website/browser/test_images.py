@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser.checks import figures_shown_as_text, image_problems
-from browser.conftest import DESKTOP, Look, site_pages
-from built_site.notebooks import (
+from lib.browsing import DESKTOP, Look, site_pages
+from lib.page_checks import figures_shown_as_text, image_problems
+from lib.pages import (
     code_cells,
     executed_pages,
     read_executed,

@@ -9,7 +9,7 @@ import pytest
 from myst_parser.slugs import github_slugify
 
 import lossguide
-from built_site.notebooks import DOCS
+from lib.pages import DOCS
 from lossguide.finding_codes import FINDING_CODES, FindingCode
 from lossguide.tables import finding_codes_table
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser.conftest import html_root, site_pages
+from lib.browsing import html_root, site_pages
 
 # A tag attribute that makes the browser fetch: src, or href on a <link> it loads.
 FETCHED = re.compile(

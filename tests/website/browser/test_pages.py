@@ -7,7 +7,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser.conftest import html_root, site_pages
+from lib.browsing import html_root, site_pages
 
 PAGES = site_pages()
 # TeX that would be visible if a formula had not been turned into MathML.
