@@ -1,12 +1,12 @@
 """How long the site takes to build, and how heavy its pages are.
 
-Run by `nox -s bench` in the docs virtualenv, with the options `nox -s docs` uses; nox passes
-its --jobs. Times, in a
-separate build folder (build/bench):
+Run by `nox -s bench` in the docs virtualenv. Every build goes through tools/sitebuild.py, so
+with the options, environment and jobs of every other build. Times, in a separate build folder
+(build/bench):
 
 - a clean build, executing every page, and right after it the same with stock kernels
   (LOSSGUIDE_STOCK_KERNELS=1: each page in the python3 kernel ipykernel installs, not one forked
-  from docs/_ext/warmkernel.py's warm process), with the ratio of the two; the executed
+  from docs/_ext/warmkernel/'s warm process), with the ratio of the two; the executed
   notebooks of the two builds must hold the same outputs (tests/website/kernel/test_parity.py is the
   test of that; this is a second look, at every page);
 - a clean build of the site with every executed page in it twice, as a site of 30 and more
@@ -15,7 +15,7 @@ separate build folder (build/bench):
 - a rebuild with nothing changed;
 - a rebuild after appending a line to one page, which must execute that page alone;
 - the same with a warm process already running, as `nox -s serve` keeps one for its session
-  (docs/_ext/warmkernel.py): the page's kernel then does not wait for torch to import.
+  (docs/_ext/warmkernel/): the page's kernel then does not wait for torch to import.
 
 Then the median weight of a page: its HTML and the CSS, JavaScript and images it loads, in
 the bytes a browser downloads (gzip, as Read the Docs serves them; HTTP Archive's page weight
@@ -27,28 +27,25 @@ little unless it is low.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import gzip
 import json
 import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).parents[1]
-DOCS = ROOT / "docs"
-BUILD = ROOT / "build" / "bench"
-HTML = BUILD / "html"
-EXECUTED = BUILD / "jupyter_execute"
-STOCK = BUILD / "stock"
-DOUBLED = BUILD / "doubled"
+sys.path.insert(0, str(Path(__file__).parents[1] / "tools"))
+import sitebuild
+
+DOCS = sitebuild.DOCS
+BENCH = sitebuild.Site(sitebuild.BUILD / "bench")
+HTML = BENCH.html
+EXECUTED = BENCH.executed
+STOCK = sitebuild.Site(BENCH.root / "stock")
+DOUBLED = BENCH.root / "doubled"
 EDITED_PAGE = DOCS / "basics" / "regression.md"
 # (name, goal in seconds)
 ONE_PAGE, ONE_PAGE_SERVE = "rebuild, one page edited", "the same, as in nox -s serve"
@@ -68,15 +65,12 @@ WEIGHT_GOAL_KB = 150.0
 ASSET = re.compile(r'<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src|img[^>]*src)="([^"]+)"')
 
 
-def sphinx_build(
-    jobs: str, docs: Path = DOCS, html: Path = HTML, strict: bool = True, **env: str
+def timed_build(
+    site: sitebuild.Site = BENCH, docs: Path = DOCS, strict: bool = True, **env: str
 ) -> float:
-    command = [sys.executable, "-m", "sphinx", "--builder", "html", "--keep-going", "--nitpicky"]
-    command += ["--fail-on-warning"] if strict else []
-    command += ["--jobs", jobs, "--quiet", str(docs), str(html)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", **env}
+    """Seconds to build ``docs`` into ``site``: incrementally if a build is there."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+    sitebuild.build(site, docs=docs, strict=strict, env=env, quiet=True)
     return time.perf_counter() - start
 
 
@@ -86,7 +80,7 @@ def executed_notebooks(folder: Path = EXECUTED) -> dict[Path, int]:
 
 def doubled_docs() -> Path:
     """A copy of docs/ in which each executed page has a twin, page-again.md."""
-    docs = DOUBLED / "docs"
+    docs = DOUBLED.with_name("doubled-docs")
     shutil.copytree(DOCS, docs)
     for page in list(docs.rglob("*.md")):
         if "\nkernelspec:" in page.read_text(encoding="utf-8"):
@@ -129,30 +123,12 @@ def page_weight(page: Path, compress: bool) -> int:
     return sum(len(gzip.compress(data, 6) if compress else data) for data in contents)
 
 
-@contextlib.contextmanager
-def warm_process() -> Iterator[str]:
-    """A warm process like the one nox -s serve starts, ready: its imports done."""
-    folder = tempfile.mkdtemp(prefix="lossguide-bench-")
-    script = DOCS / "_ext" / "warmkernel.py"
-    warm = subprocess.Popen([sys.executable, script, "serve", folder], stdin=subprocess.PIPE)
-    try:
-        while not Path(folder, "warm.sock").exists():
-            if warm.poll() is not None:
-                raise RuntimeError("the warm process exited")
-            time.sleep(0.1)
-        yield folder
-    finally:
-        warm.terminate()
-        warm.wait()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def main(jobs: str) -> None:
+def main() -> None:
     results: list[tuple[str, float, float, str]] = []
 
     def measure(name: str, **env: str) -> None:
         load = os.getloadavg()[0]
-        results.append((name, sphinx_build(jobs, **env), load, ""))
+        results.append((name, timed_build(**env), load, ""))
 
     def measure_one_page_edit(name: str, **env: str) -> None:
         before = executed_notebooks()
@@ -170,13 +146,13 @@ def main(jobs: str) -> None:
         )
         results[-1] = (*results[-1][:3], f"executed again: {', '.join(rerun) or 'none'}")
 
-    shutil.rmtree(BUILD, ignore_errors=True)
+    shutil.rmtree(BENCH.root, ignore_errors=True)
     measure(CLEAN_BUILD)
     results[-1] = (*results[-1][:3], f"{len(executed_notebooks())} pages executed")
     # Right after the warm build, so that the two see as alike a machine as can be had.
     load = os.getloadavg()[0]
-    seconds = sphinx_build(jobs, html=STOCK / "html", LOSSGUIDE_STOCK_KERNELS="1")
-    warm_outputs, stock_outputs = outputs(EXECUTED), outputs(STOCK / "jupyter_execute")
+    seconds = timed_build(STOCK, LOSSGUIDE_STOCK_KERNELS="1")
+    warm_outputs, stock_outputs = outputs(EXECUTED), outputs(STOCK.executed)
     differ = sorted(
         page
         for page in warm_outputs.keys() | stock_outputs.keys()
@@ -189,15 +165,17 @@ def main(jobs: str) -> None:
     results.append((STOCK_BUILD, seconds, load, note))
     measure("rebuild, nothing changed")
     measure_one_page_edit(ONE_PAGE)
-    with warm_process() as folder:
-        measure_one_page_edit(ONE_PAGE_SERVE, LOSSGUIDE_WARM_KERNELS=folder)
+    with sitebuild.warm_kernels() as warm:
+        measure_one_page_edit(ONE_PAGE_SERVE, **warm)
     # Last: the load it leaves behind would weigh on the short builds.
     load = os.getloadavg()[0]
-    seconds = sphinx_build(jobs, doubled_docs(), DOUBLED / "html", strict=False)
-    executed = len(executed_notebooks(DOUBLED / "jupyter_execute"))
+    doubled = sitebuild.Site(DOUBLED)
+    seconds = timed_build(doubled, doubled_docs(), strict=False)
+    executed = len(executed_notebooks(doubled.executed))
     results.append((DOUBLED_BUILD, seconds, load, f"{executed} pages executed"))
 
-    print(f"Build times on {os.cpu_count()} cores (load average at the start of each build)\n")
+    print(f"Build times on {os.cpu_count()} cores, {sitebuild.jobs()} jobs", end=" ")
+    print("(load average at the start of each build)\n")
     print(f"| {'build':<28} | {'seconds':>7} | {'goal':>5} | {'load':>5} | notes")
     print(f"| {'-' * 28} | {'-' * 7} | {'-' * 5} | {'-' * 5} | -----")
     for name, seconds, load, note in results:
@@ -219,6 +197,4 @@ def main(jobs: str) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", required=True, help="sphinx-build --jobs, as noxfile.py sets it")
-    main(parser.parse_args().jobs)
+    main()

@@ -31,6 +31,7 @@ extensions = [
     "accessibility",
     "apidocs",
     "buildinfo",
+    "kernelconfig",
     "loss_tables",
     "mathml",
     "notebooks",
@@ -53,7 +54,7 @@ myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
 
 # Every page runs on every build that reads it. Not "cache": its one SQLite file races under -j.
-# _ext/warmkernel.py makes that cheap: each page's kernel forks from a process that has
+# _ext/warmkernel/ makes that cheap: each page's kernel forks from a process that has
 # already imported torch.
 nb_execution_mode = "force"
 nb_execution_timeout = 120

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import nbformat
 from myst_nb.core.utils import coalesce_streams
-from outputpaths import shorten
 from sphinx.application import Sphinx
+
+from outputpaths import shorten
 
 FOLDER = "_notebooks"
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import site
 import sysconfig
 
-from buildinfo import PACKAGE_SOURCES
 from docutils import nodes
 from sphinx.application import Sphinx
+
+from buildinfo import PACKAGE_SOURCES
 
 
 def _replacements() -> list[tuple[str, str]]:

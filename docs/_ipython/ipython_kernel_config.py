@@ -1,6 +1,6 @@
 """The IPython configuration of every kernel that runs a page, warm or stock.
 
-docs/_ext/warmkernel.py copies this file into the default profile of an IPython folder it
+docs/_ext/kernelconfig.py copies this file into the default profile of an IPython folder it
 makes for the build, and points IPYTHONDIR at that folder: the pages stay plain notebooks, and
 every kernel reads the same configuration as it starts. Changing it executes every page again.
 """

@@ -7,9 +7,7 @@ home page), so that the 404 page's absolute links resolve as they do on the host
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
@@ -18,24 +16,14 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 
+import chromium as chromium_tool  # tools/chromium.py
 from lib.pages import site_build, source_pages
 
-
-def _load_tool():
-    path = Path(__file__).parents[2] / "tools" / "chromium.py"
-    spec = importlib.util.spec_from_file_location("lossguide_tools_chromium", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-chromium_tool = _load_tool()
 CHROMIUM_ARGS = chromium_tool.CHROMIUM_ARGS
 
 
 def html_root() -> Path:
-    return site_build() / "html"
+    return site_build().html
 
 
 def site_pages() -> list[str]:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import nbformat
 
-DOCS = Path(__file__).parents[2] / "docs"
+from sitebuild import BUILD, DOCS, Site
+
 SKIPPED_FOLDERS = {"_build", "_ext", "_static", "_templates", "jupyter_execute"}
 
 
-def site_build() -> Path:
-    """The build folder: LOSSGUIDE_SITE, or build/ at the top of the repository."""
-    return Path(os.environ.get("LOSSGUIDE_SITE", DOCS.parent / "build"))
+def site_build() -> Site:
+    """The build to check: the one in LOSSGUIDE_SITE, or in build/ at the top of the
+    repository, where nox -s site and tools/sitebuild.py put it."""
+    return Site(Path(os.environ.get("LOSSGUIDE_SITE", BUILD)))
 
 
 def source_pages() -> list[str]:
@@ -35,11 +37,11 @@ def executed_pages() -> list[str]:
     ]
 
 
-def read_executed(build: Path, page: str) -> nbformat.NotebookNode:
-    path = build / "jupyter_execute" / f"{page}.ipynb"
+def read_executed(site: Site, page: str) -> nbformat.NotebookNode:
+    path = site.executed / f"{page}.ipynb"
     if not path.exists():
         raise FileNotFoundError(
-            f"{path} is missing: build the site first (nox -s docs), or set LOSSGUIDE_SITE"
+            f"{path} is missing: build the site first (nox -s site), or set LOSSGUIDE_SITE"
         )
     return nbformat.read(path, as_version=4)
 

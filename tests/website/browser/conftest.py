@@ -33,7 +33,7 @@ from lib.browsing import (
 @pytest.fixture(scope="session")
 def site_url() -> Iterator[str]:
     root = html_root()
-    assert (root / "index.html").exists(), f"no site in {root}: build it first (nox -s docs)"
+    assert (root / "index.html").exists(), f"no site in {root}: build it first (nox -s site)"
     prefix = published_prefix(root)
     handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=root)
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -53,7 +53,7 @@ def chromium() -> str:
     try:
         return chromium_tool.find(chromium_tool.Machine(), install=False).path
     except chromium_tool.NoBrowser as error:
-        pytest.fail(f"{error}\n(nox -s tests installs one when it can)", pytrace=False)
+        pytest.fail(f"{error}\n(nox -s site installs one when it can)", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,10 @@ SIZES = [PHONE, DESKTOP]
 def screenshot_path(path: str, look: Look):
     """build/screenshots/<theme>-<width>/<page>.png"""
     return (
-        site_build() / "screenshots" / f"{look.theme}-{look.width}" / path.replace(".html", ".png")
+        site_build().root
+        / "screenshots"
+        / f"{look.theme}-{look.width}"
+        / path.replace(".html", ".png")
     )
 
 

@@ -77,7 +77,7 @@ def test_no_output_shows_a_warning(notebook):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_footer_names_the_versions_that_ran(page):
-    html = (site_build() / "html" / f"{page}.html").read_text(encoding="utf-8")
+    html = (site_build().html / f"{page}.html").read_text(encoding="utf-8")
     assert f"torch {version('torch')}" in html
     assert f"NumPy {version('numpy')}" in html
 
@@ -87,8 +87,8 @@ def test_outputs_name_no_path_of_the_build_machine(page):
     # The build's paths, which the kernels print in warnings and tracebacks (outputpaths.py).
     paths = {str(DOCS.parent), sys.prefix, *site.getsitepackages()}
     shown = {
-        "page": (site_build() / "html" / f"{page}.html").read_text(encoding="utf-8"),
-        "download": (site_build() / "html" / "_notebooks" / f"{page}.ipynb").read_text("utf-8"),
+        "page": (site_build().html / f"{page}.html").read_text(encoding="utf-8"),
+        "download": (site_build().html / "_notebooks" / f"{page}.ipynb").read_text("utf-8"),
     }
     for where, text in shown.items():
         leaks = sorted(path for path in paths if path in text)

@@ -2,7 +2,7 @@
 
 A figure that reached a page only as its text representation, ``<Figure size 800x300 with 2
 Axes>``, is what every page showed while the warm kernels lacked matplotlib-inline's
-formatters (docs/_ext/warmkernel.py): the build passed, and no test looked.
+formatters (docs/_ext/warmkernel/): the build passed, and no test looked.
 """
 
 from __future__ import annotations
@@ -83,6 +83,6 @@ def test_no_output_shows_a_figure_as_text(notebook):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_shows_a_figure_as_text(page):
-    html = (site_build() / "html" / f"{page}.html").read_text(encoding="utf-8")
+    html = (site_build().html / f"{page}.html").read_text(encoding="utf-8")
     for shown in (FIGURE_AS_TEXT, FIGURE_AS_TEXT.replace("<", "&lt;")):
         assert shown not in html, f"{page}.html shows {shown!r}"

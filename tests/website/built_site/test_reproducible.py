@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from lib.pages import code_cells, executed_pages
+from sitebuild import Site
 
 BUILDS = os.environ.get("LOSSGUIDE_REPRODUCIBLE_BUILDS", "")
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 
 def outputs(build: Path, page: str) -> list[list[dict]]:
     """Every code cell's outputs in the page's notebook download."""
-    notebook = nbformat.read(build / "html" / "_notebooks" / f"{page}.ipynb", as_version=4)
+    notebook = nbformat.read(Site(build).html / "_notebooks" / f"{page}.ipynb", as_version=4)
     return [[dict(output) for output in cell.outputs] for cell in code_cells(notebook)]
 
 

@@ -22,7 +22,7 @@ TORCH_DOCS = f"https://docs.pytorch.org/docs/{RELEASE}/generated/"
 
 
 def _first_paragraph(spec) -> str:
-    html = (site_build() / "html" / f"{spec.family.page}.html").read_text(encoding="utf-8")
+    html = (site_build().html / f"{spec.family.page}.html").read_text(encoding="utf-8")
     section = html[html.index(f'<section id="{spec.label}">') :]
     after_heading = section[section.index("</h2>") :]
     return after_heading[: after_heading.index("</p>")]

@@ -1,6 +1,6 @@
 """A warm kernel behaves exactly like a stock ipykernel.
 
-docs/_ext/warmkernel.py forks every page's kernel from a process that imported torch, NumPy and
+docs/_ext/warmkernel/ forks every page's kernel from a process that imported torch, NumPy and
 matplotlib before any kernel existed. That is only a speed-up if no page can tell: this module
 runs one probe notebook as myst-nb runs a page (jupyter_cache's ``single_nb_execution``, in a
 page's folder, with the build's environment) twice, in the same build environment:
@@ -25,21 +25,21 @@ from __future__ import annotations
 import base64
 import difflib
 import hashlib
-import importlib.util
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyter_cache.executors.utils import single_nb_execution
 
-DOCS = Path(__file__).parents[3] / "docs"
+import sitebuild
+
+DOCS = sitebuild.DOCS
 # Where the probe runs: a folder pages run in, so that it sees what they see there.
 PAGE_FOLDER = DOCS / "losses"
-# What noxfile.py (and .readthedocs.yaml) give every build, so every kernel.
-BUILD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 TIMEOUT = 120  # seconds, docs/conf.py's nb_execution_timeout
 
 # (name, source, tags): each cell is one thing a page can do or observe.
@@ -325,11 +325,14 @@ print(matplotlib.rcParams["lines.linewidth"], os.getppid())
 STYLED_LINEWIDTH = 3.25
 
 
-def load_warmkernel():
-    spec = importlib.util.spec_from_file_location("warmkernel", DOCS / "_ext" / "warmkernel.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def build_extensions():
+    """The extensions that make the build's kernels, as docs/conf.py loads them."""
+    if str(DOCS / "_ext") not in sys.path:
+        sys.path.insert(0, str(DOCS / "_ext"))
+    import kernelconfig
+    import warmkernel
+
+    return [kernelconfig, warmkernel]
 
 
 class SphinxApp:
@@ -388,7 +391,7 @@ def runs(tmp_path_factory):
     styled = tmp_path_factory.mktemp("styled")
     (styled / "matplotlibrc").write_text(f"lines.linewidth: {STYLED_LINEWIDTH}\n")
     with pytest.MonkeyPatch.context() as environment:
-        for key, value in BUILD_ENVIRONMENT.items():
+        for key, value in sitebuild.ENVIRONMENT.items():
             environment.setenv(key, value)
         environment.delenv("LOSSGUIDE_WARM_KERNELS", raising=False)  # no serve session's
         # Recorded, so that the context restores whatever the build setup changes.
@@ -399,7 +402,8 @@ def runs(tmp_path_factory):
                 environment.delenv(key, raising=False)
         stock_jupyter_path = os.environ.get("JUPYTER_PATH")
         app = SphinxApp()
-        load_warmkernel().setup(app)
+        for extension in build_extensions():
+            extension.setup(app)
         try:
             warm = run_all()
             warm["warm process"] = warm_process_pid(app)
