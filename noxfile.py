@@ -1,6 +1,7 @@
 """Build the lossguide site and run its checks.
 
 nox -s tests         pytest: the package's tests and doctests; no site build
+nox -s oldest        the same with the oldest NumPy and torch that pyproject.toml allows
 nox -s site          build the site (incrementally when it can) and check it as readers get it
 nox -s reproducible  two clean builds must execute to identical outputs
 nox -s lint          ruff
@@ -8,12 +9,13 @@ nox -s docs          clean build of the site into build/html
 nox -s serve         live-reloading build for authors
 nox -s bench         build times and page weight, then every other script in benchmarks/
 nox -s inventories   rewrite the intersphinx inventories in docs/_inventories
-nox                  lint, tests, site and reproducible: what CI runs
+nox                  lint, tests, oldest, site and reproducible: what CI runs
 
 How the site is built (options, environment, jobs, folders) is tools/sitebuild.py's to say.
 """
 
 import os
+import re
 from pathlib import Path
 
 import nox
@@ -21,7 +23,7 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"  # uv does not see the local torch wheel
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "site", "reproducible"]
+nox.options.sessions = ["lint", "tests", "oldest", "site", "reproducible"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # Every install goes through this file, which pins torch to the CPU release the site documents.
@@ -33,6 +35,15 @@ REPRODUCIBLE = "build/reproducible"
 def tests(session: nox.Session) -> None:
     """The package's tests and doctests (tests/package, src/lossguide): no site build."""
     _install(session, "docs", "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def oldest(session: nox.Session) -> None:
+    """The package's tests against the oldest release of each dependency that pyproject.toml
+    allows, so that its lower bounds are tested, not guessed."""
+    lowest = [_lowest(requirement) for requirement in PYPROJECT["project"]["dependencies"]]
+    _install(session, "docs", "test", also=lowest)
     session.run("pytest", *session.posargs)
 
 
@@ -99,10 +110,19 @@ def inventories(session: nox.Session) -> None:
     session.run("python", "docs/_inventories/make_inventories.py")
 
 
-def _install(session: nox.Session, *groups: str) -> None:
+def _install(session: nox.Session, *groups: str, also: list[str] | None = None) -> None:
     session.install(*CONSTRAINTS, "--editable", ".")
-    if groups:
-        session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, *groups))
+    requirements = [*nox.project.dependency_groups(PYPROJECT, *groups), *(also or [])]
+    if requirements:
+        session.install(*CONSTRAINTS, *requirements)
+
+
+def _lowest(requirement: str) -> str:
+    """``numpy>=1.24`` as ``numpy==1.24.*``: the oldest releases the bound lets in."""
+    match = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*>=\s*([0-9.]+)", requirement)
+    if not match:
+        raise ValueError(f"{requirement!r}: a dependency needs a lower bound written name>=X.Y")
+    return f"{match[1]}=={match[2]}.*"
 
 
 def _chromium(session: nox.Session) -> str:

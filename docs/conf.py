@@ -53,7 +53,9 @@ templates_path = ["_templates"]
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
 
-# Every page runs on every build that reads it. Not "cache": its one SQLite file races under -j.
+# Every page runs on every build that reads it. Not "cache": its one SQLite file races under -j
+# (https://github.com/sphinx-doc/sphinx/issues/12481; jupyter-cache 1.0's db.py creates its
+# tables unguarded; https://github.com/executablebooks/jupyter-cache/issues/37 is related).
 # _ext/warmkernel/ makes that cheap: each page's kernel forks from a process that has
 # already imported torch.
 nb_execution_mode = "force"

@@ -2,7 +2,9 @@
 
 The captions of the sidebar's sections are ``role="heading"`` without the ``aria-level`` that
 role requires, so screen readers cannot place them in the outline. They head the site's
-top-level sections: level 2, under the site title.
+top-level sections: level 2, under the site title. Sphinx writes that markup
+(sphinx/writers/html5.py); remove this once https://github.com/sphinx-doc/sphinx/issues/14030
+is fixed (https://github.com/sphinx-doc/sphinx/pull/14437, open).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ napoleon reads the first line of such a docstring as ``type: description`` when 
 colon, so ``#: Real numbers in the call's dtype: logits, targets`` would render with a type of
 "Real numbers in the call's dtype", and fail the nitpicky build as an unknown class. The
 package writes these docstrings as plain prose, so they are kept as written: saved before
-napoleon runs, put back after.
+napoleon runs, put back after. Waits for https://github.com/sphinx-doc/sphinx/issues/9273.
 """
 
 from __future__ import annotations

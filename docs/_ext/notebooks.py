@@ -64,7 +64,10 @@ def _first_piece_of_each_stream(
     each later piece of a stream to its first piece in place, and then writes the executed
     notebook, later pieces included. Joining them again repeated them: a cell whose printed
     output the kernel had sent in two pieces showed its second half twice, in one clean build
-    of two. The first piece already holds the whole stream.
+    of two. The first piece already holds the whole stream. The in-place join is
+    myst_nb/core/utils.py:26-35, unchanged on MyST-NB's main branch; its stripping came with
+    https://github.com/executablebooks/MyST-NB/pull/604. No upstream issue found: drop this
+    once coalesce_streams copies what it joins.
     """
     seen: set[str] = set()
     kept = []

@@ -24,7 +24,9 @@ probe notebook through both and requires the same outputs. What that takes:
   formatters and its post_execute hook with the running IPython shell, and before a kernel
   exists there is none. With it imported warm, no page showed a figure, only
   `<Figure size 800x300 with 2 Axes>`. A page's `import matplotlib.pyplot` imports both in
-  the kernel, as in a stock one.
+  the kernel, as in a stock one. (matplotlib-inline 0.2, backend_inline.py:236, registers
+  them at import; the open https://github.com/ipython/ipython/issues/12190 is about the same
+  import-time registration.)
 - The child becomes the process `python -m ipykernel_launcher` would be: a session of its
   own, its argv and sys.path, the launcher's environment (without this file's JUPYTER_PATH
   entry) plus what the warm imports set in it, random generators seeded afresh, and then what

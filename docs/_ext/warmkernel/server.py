@@ -24,8 +24,9 @@ from pathlib import Path
 from warmkernel.protocol import FAILED, HEADER, REFUSED, SOCKET, receive_exactly
 
 # What a kernel imports as it starts. Not its debugger (ipykernel.debugger), although it takes
-# 0.2 s: importing debugpy makes a threading.Thread, which would take the name the kernel's
-# parent poller gets in a stock kernel.
+# 0.2 s: importing debugpy makes a threading.Thread (debugpy 1.8,
+# _pydev_bundle/pydev_is_thread_alive.py:6), which would take the name the kernel's parent
+# poller gets in a stock kernel. No upstream issue: harmless anywhere but here.
 KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipykernel.ipkernel")
 # What pages import first, as far as their import does the same in any process (see
 # __init__.py).
@@ -193,7 +194,9 @@ def _run_kernel(connection: socket.socket, request: dict, fds: list[int], state:
         from ipykernel.kernelapp import IPKernelApp
 
         # parent_handle's default is JPY_PARENT_PID as it was when kernelapp was imported:
-        # here, in the warm process, which jupyter_client did not start.
+        # here, in the warm process, which jupyter_client did not start. (ipykernel 7.4,
+        # kernelapp.py:198, reads it in the class body: right for any kernel not forked from
+        # a process that imported it, so nothing upstream to wait for.)
         app = IPKernelApp.instance(parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0))
         app.initialize()
         state.as_if_imported_now()
@@ -203,7 +206,9 @@ def _run_kernel(connection: socket.socket, request: dict, fds: list[int], state:
     finally:
         # Not the exit handlers the kernel inherited: they wait on threads and sockets of a
         # kernel that has already sent its last reply, long enough that jupyter_client gives
-        # up and kills it (0.5 to 3 s a page).
+        # up and kills it (0.5 to 3 s a page). They are ipykernel 7.4's (kernelapp.py:342 and
+        # :357, iostream.py:304); no upstream issue found; the nearest, closed, is
+        # https://github.com/jupyter/jupyter_client/issues/756.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
