@@ -63,6 +63,10 @@ FINDING_CODES: dict[str, FindingCode] = {
         _E, "The arguments do not fit the loss's signature.",
         "pitfalls#when-diagnose-cannot-check-a-call",
     ),
+    "values-not-checked": FindingCode(
+        _W, "Meta tensors hold no values: only shapes and dtypes were checked.",
+        "pitfalls#when-diagnose-cannot-check-a-call",
+    ),
     "check-crashed": FindingCode(
         _W, "A check failed: a bug in lossguide; the other checks still ran.",
         "pitfalls#when-diagnose-cannot-check-a-call",

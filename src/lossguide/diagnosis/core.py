@@ -54,13 +54,40 @@ def diagnose(loss: object, *args: object, **kwargs: object) -> list[Finding]:
     except Exception as error:
         return [_crashed("reading the call", error)]
     findings: list[Finding] = []
+    checks: tuple[Check, ...] = (*CHECKS, *rules_for(call.spec.functional))
+    if valueless := _meta_tensors(call):
+        # Shapes and dtypes are all a meta tensor has: the checks of values would only fail.
+        checks = (*check_dtypes.CHECKS, *check_shapes.CHECKS)
+        findings.append(_values_not_checked(valueless))
     with torch.no_grad():
-        for check in (*CHECKS, *rules_for(call.spec.functional)):
+        for check in checks:
             try:
                 findings.extend(check(call))
             except Exception as error:
                 findings.append(_crashed(check.__name__, error))
     return sorted(findings, key=lambda finding: finding.severity != "error")
+
+
+def _meta_tensors(call: LossCall) -> list[str]:
+    """The arguments and options that are meta tensors: a shape and a dtype, no values."""
+    arguments = [(name, tensor) for name, tensor in call.tensors.items()]
+    options = [(name, value) for name, value in call.options.items()]
+    return [
+        name
+        for name, value in arguments + options
+        if isinstance(value, torch.Tensor) and value.is_meta
+    ]
+
+
+def _values_not_checked(names: list[str]) -> Finding:
+    which = " and ".join(names)
+    return Finding(
+        "values-not-checked",
+        "warning",
+        f"{which} {'is a meta tensor' if len(names) == 1 else 'are meta tensors'}: a shape and "
+        f"a dtype but no values. Shapes and dtypes were checked; class indices, value ranges "
+        f"and NaNs were not.",
+    )
 
 
 def _crashed(where: str, error: Exception) -> Finding:

@@ -40,6 +40,13 @@ def test_diagnose_reports_instead_of_raising(args):
     assert "check-crashed" not in {finding.code for finding in findings}
 
 
+def test_meta_tensors_still_show_a_shape_mismatch():
+    logits = torch.empty(4, 3, device="meta")
+    labels = torch.empty(5, dtype=torch.long, device="meta")
+    codes = {finding.code for finding in diagnose(F.cross_entropy, logits, labels)}
+    assert codes == {"target-shape-mismatch", "values-not-checked"}
+
+
 def test_a_crashing_check_becomes_a_finding(monkeypatch):
     def broken(call):
         raise RuntimeError("boom")

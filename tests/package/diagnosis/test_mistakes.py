@@ -320,6 +320,10 @@ MISTAKES = {
         "bad-arguments", "error",
         lambda: (F.mse_loss, (logits(4),)),
     ),
+    "meta-tensors": Mistake(
+        "values-not-checked", "warning",
+        lambda: (F.mse_loss, (torch.empty(4, device="meta"), torch.empty(4, device="meta"))),
+    ),
 }  # fmt: skip
 
 

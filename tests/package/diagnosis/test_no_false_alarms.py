@@ -289,6 +289,21 @@ def test_correct_calls_have_no_findings(spec, data):
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
 @settings(max_examples=5, deadline=None)
 @given(data=st.data())
+def test_correct_calls_on_meta_tensors_say_only_that_values_went_unchecked(spec, data):
+    """Meta tensors, as tracing tools make: shapes and dtypes but no values to check."""
+    settings_, args = BUILDERS[spec.name](Maker(data))
+    meta = {
+        name: value.to("meta") if isinstance(value, torch.Tensor) else value
+        for name, value in settings_.items()
+    }
+    module = getattr(nn, spec.name)(**meta)
+    codes = [finding.code for finding in diagnose(module, *(arg.to("meta") for arg in args))]
+    assert codes == ["values-not-checked"]
+
+
+@pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
+@settings(max_examples=5, deadline=None)
+@given(data=st.data())
 def test_float64_calls_have_no_findings(spec, data):
     """The same calls in float64, the dtype that NumPy data arrives in."""
     settings_, args = BUILDERS[spec.name](Maker(data))
