@@ -54,8 +54,8 @@ def test_an_empty_batch_of_margin_losses(agrees, name):
     agrees(name, EMPTY_CLASSES, target, reduction="none")
     # torch 2.13's 'sum' and 'mean' of no samples here return uninitialised memory (of 2,000
     # sums of an empty batch in one process, with other tensors made between them, 1,979 were
-    # not 0), so there is nothing of torch's to compare with. The reference gives the sum of nothing, 0,
-    # and the mean of nothing, nan, as for every other loss.
+    # not 0), so there is nothing of torch's to compare with. The reference gives the sum of
+    # nothing, 0, and the mean of nothing, nan, as for every other loss.
     assert getattr(reference, name)(EMPTY_CLASSES, target, reduction="sum") == 0
     assert np.isnan(getattr(reference, name)(EMPTY_CLASSES, target))
 
