@@ -5,17 +5,20 @@ nox -s oldest        the same with the oldest NumPy and torch that pyproject.tom
 nox -s site          build the site (incrementally when it can) and check it as readers get it
 nox -s reproducible  two clean builds must execute to identical outputs
 nox -s lint          ruff
+nox -s build         the sdist and wheel in dist/, checked, and the wheel's doctests run
 nox -s docs          clean build of the site into build/html
 nox -s serve         live-reloading build for authors
 nox -s bench         build times and page weight, then every other script in benchmarks/
 nox -s inventories   rewrite the intersphinx inventories in docs/_inventories
-nox                  lint, tests, oldest, site and reproducible: what CI runs
+nox                  lint, tests, oldest, build, site and reproducible: what CI runs
 
 How the site is built (options, environment, jobs, folders) is tools/sitebuild.py's to say.
 """
 
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import nox
@@ -23,12 +26,13 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"  # uv does not see the local torch wheel
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "oldest", "site", "reproducible"]
+nox.options.sessions = ["lint", "tests", "oldest", "build", "site", "reproducible"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # Every install goes through this file, which pins torch to the CPU release the site documents.
 CONSTRAINTS = ("--constraint", "constraints.txt")
 REPRODUCIBLE = "build/reproducible"
+DIST = Path("dist")
 
 
 @nox.session
@@ -45,6 +49,34 @@ def oldest(session: nox.Session) -> None:
     lowest = [_lowest(requirement) for requirement in PYPROJECT["project"]["dependencies"]]
     _install(session, "docs", "test", also=lowest)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the sdist and the wheel into dist/, check them as a package index would, then
+    install the wheel into a clean virtualenv and run its doctests there, away from the
+    sources: what a user installs must work without the repository."""
+    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "release"))
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(DIST))
+    built = sorted(str(path) for path in DIST.iterdir())
+    session.run("twine", "check", "--strict", *built)
+    wheel = next(path for path in built if path.endswith(".whl"))
+    with tempfile.TemporaryDirectory(prefix="lossguide-wheel-") as folder:
+        venv = Path(folder, "venv")
+        session.run("python", "-m", "venv", str(venv))
+        python = str(venv / "bin" / "python")
+        # matplotlib for the doctest of lossguide.plots, which draws a figure.
+        requirements = ["pytest", "matplotlib"]
+        install = [python, "-m", "pip", "install", "--quiet", *CONSTRAINTS, wheel, *requirements]
+        session.run(*install, external=True)
+        # From a folder that holds no sources and no pytest configuration.
+        session.chdir(folder)
+        session.run(
+            python, "-m", "pytest", "--pyargs", "lossguide", "--doctest-modules",
+            "-p", "no:cacheprovider", "-o", "doctest_optionflags=ELLIPSIS NORMALIZE_WHITESPACE",
+            "-W", "error", external=True,
+        )  # fmt: skip
 
 
 @nox.session
