@@ -168,7 +168,7 @@ def example_arguments(
 
 def call(
     spec: LossSpec,
-    arguments: Sequence[object],
+    arguments: Sequence[torch.Tensor | float],
     *,
     backward: bool = False,
     **kwargs: object,
@@ -181,7 +181,9 @@ def call(
     """
     if backward:
         arguments = [
-            argument.detach().requires_grad_() if index in _predictions(spec) else argument
+            argument.detach().requires_grad_()
+            if index in _predictions(spec) and isinstance(argument, torch.Tensor)
+            else argument
             for index, argument in enumerate(arguments)
         ]
     loss: Callable[..., torch.Tensor] = getattr(F, spec.functional)
@@ -270,7 +272,7 @@ def broadcasting(spec: LossSpec) -> dict[str, Outcome] | None:
     generator = torch.Generator().manual_seed(0)
     outcomes = {}
     for first_shape, second_shape in BROADCAST_CASES:
-        arguments: list[object] = []
+        arguments: list[torch.Tensor | float] = []
         for index, (argument, role) in enumerate(
             zip(spec.arguments, spec.roles_in(layout), strict=True)
         ):

@@ -250,7 +250,7 @@ def _check_exact_in(value: np.ndarray | torch.Tensor, float_dtype: torch.dtype, 
     """Refuse integers that the floating dtype cannot represent exactly."""
     if value.dtype in (np.bool_, torch.bool) or not _numel(value):
         return
-    largest = int(abs(value).max())
+    largest = int(np.abs(value).max() if isinstance(value, np.ndarray) else value.abs().max())
     # eps is 2**-m for m explicit mantissa bits, and every integer up to 2**(m + 1) is exact.
     exact_up_to = 2 ** (round(-np.log2(torch.finfo(float_dtype).eps)) + 1)
     if largest > exact_up_to:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import torch
 
-from lossguide.catalog import INDEX_ROLES, Role
+from lossguide.catalog import INDEX_ROLES, Argument, Role
 from lossguide.diagnosis.call import LossCall
 from lossguide.diagnosis.evidence import class_dim, fmt_number
 from lossguide.diagnosis.findings import Finding
@@ -15,9 +15,9 @@ from lossguide.diagnosis.findings import Finding
 __all__ = ["CHECKS", "out_of_range_finding"]
 
 
-def _index_target(call: LossCall) -> torch.Tensor | None:
-    """The target when it holds integer class indices, one or none per sample (not
-    probabilities, not floats, not CTC's label sequences)."""
+def _index_target(call: LossCall) -> tuple[Argument, torch.Tensor] | None:
+    """The target argument and its tensor when it holds integer class indices, one or none
+    per sample (not probabilities, not floats, not CTC's label sequences)."""
     target = call.spec.target
     if target is None or target.role not in (
         Role.CLASS_INDEX, Role.CLASS_INDEX_OR_PROBABILITIES, Role.PADDED_CLASS_INDEX
@@ -28,29 +28,33 @@ def _index_target(call: LossCall) -> torch.Tensor | None:
         return None
     if call.resolution.roles[call.index(target.name)] not in INDEX_ROLES:
         return None  # class probabilities by their shape
-    return tensor
+    return target, tensor
 
 
 def class_index_out_of_range(call: LossCall) -> Iterator[Finding]:
-    target = _index_target(call)
+    indices = _index_target(call)
     name = call.spec.arguments[0].name
     logits = call.tensor(name)
-    if target is None or logits is None or logits.ndim == 0:
+    if indices is None or logits is None or logits.ndim == 0:
         return
-    stats = call.stats(call.spec.target.name)
+    argument, target = indices
+    stats = call.stats(argument.name)
     if stats is None:
         return
     classes = logits.shape[class_dim(call, name)]
-    low = -1 if call.spec.target.role is Role.PADDED_CLASS_INDEX else 0
+    low = -1 if argument.role is Role.PADDED_CLASS_INDEX else 0
     if low <= stats.low and stats.high < classes:
         return
     ignore_index = call.options.get("ignore_index") if call.spec.has_ignore_index else None
     values = target if ignore_index is None else target[target != ignore_index]
-    yield from out_of_range_finding(call, values, classes, low, ignore_index, raises=True)
+    yield from out_of_range_finding(
+        call, argument.name, values, classes, low, ignore_index, raises=True
+    )
 
 
 def out_of_range_finding(
     call: LossCall,
+    name: str,
     values: torch.Tensor,
     classes: int,
     low: int,
@@ -58,7 +62,8 @@ def out_of_range_finding(
     *,
     raises: bool,
 ) -> Iterator[Finding]:
-    """class-index-out-of-range for the labels in ``values`` outside ``[low, classes)``."""
+    """class-index-out-of-range for the labels in ``values`` (of the argument ``name``)
+    outside ``[low, classes)``."""
     bad = values[(values < low) | (values >= classes)]
     if bad.numel() == 0:
         return
@@ -74,7 +79,7 @@ def out_of_range_finding(
     yield Finding(
         "class-index-out-of-range",
         "error" if raises else "warning",
-        f"{call.spec.target.name} holds {bad.numel()} label{'s' if bad.numel() > 1 else ''} "
+        f"{name} holds {bad.numel()} label{'s' if bad.numel() > 1 else ''} "
         f"outside the classes, such as {examples}; with {classes} classes in "
         f"{call.spec.arguments[0].name} the valid values are {valid}, so {consequence}. Check "
         f"the number of classes, whether labels start at 1, and the ignore_index for padding.",
@@ -85,9 +90,10 @@ def nothing_to_average(call: LossCall) -> Iterator[Finding]:
     """reduction='mean' over targets that are all ignored, or all of weight 0, is 0/0."""
     if not call.spec.has_ignore_index or call.options.get("reduction") != "mean":
         return
-    target, stats = _index_target(call), call.stats("target")
-    if target is None or stats is None:
+    indices, stats = _index_target(call), call.stats("target")
+    if indices is None or stats is None:
         return
+    _, target = indices
     ignore_index = call.options.get("ignore_index")
     if stats.low == stats.high == ignore_index:
         yield Finding(
@@ -126,7 +132,9 @@ def not_plus_minus_one(call: LossCall) -> Iterator[Finding]:
     if not bool((tensor.abs() != 1).any()):
         return
     stats = call.stats(target.name)
-    zero_one = stats is not None and stats.low >= 0 and bool(((tensor == 0) | (tensor == 1)).all())
+    if stats is None:
+        return
+    zero_one = stats.low >= 0 and bool(((tensor == 0) | (tensor == 1)).all())
     saw = (
         "0/1 labels"
         if zero_one

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import torch
 
-from lossguide.catalog import Activation, InputKind, Role
+from lossguide.catalog import Activation, InputKind, LossSpec, Role
 from lossguide.diagnosis.call import LossCall, Stats
 from lossguide.diagnosis.evidence import class_dim, fmt_number, rows_sum_to_one, sum_tolerance
 from lossguide.diagnosis.findings import Finding
@@ -32,7 +32,7 @@ __all__ = [
 MIN_ELEMENTS_FOR_SIGMOID = 64
 
 
-def input_kind_code(spec: object) -> str | None:
+def input_kind_code(spec: LossSpec) -> str | None:
     """The code of the finding that a loss's input is not of its :class:`InputKind`, e.g.
     ``nll-input-not-log-probabilities``; ``None`` for losses that take any values or logits
     (whose checks have codes of their own)."""
@@ -42,6 +42,14 @@ def input_kind_code(spec: object) -> str | None:
         InputKind.DISTANCES: "input-not-distance",
     }.get(spec.input_kind)
     return None if suffix is None else f"{spec.code_prefix}-{suffix}"
+
+
+def _own_code(spec: LossSpec) -> str:
+    """The input-kind code of a loss that has one, as the checks of that kind need."""
+    code = input_kind_code(spec)
+    if code is None:
+        raise ValueError(f"{spec.name} takes {spec.input_kind}, which has no finding code")
+    return code
 
 
 def value_range(stats: Stats) -> str:
@@ -64,7 +72,7 @@ def _where(tensor: torch.Tensor, dim: int, step: int = 1) -> str:
 def not_log_probabilities(call: LossCall) -> Iterator[Finding]:
     if call.spec.input_kind is InputKind.LOG_PROBABILITIES:
         name = call.spec.arguments[0].name
-        yield from log_probability_finding(call, name, input_kind_code(call.spec))
+        yield from log_probability_finding(call, name, _own_code(call.spec))
 
 
 def log_probability_finding(call: LossCall, name: str, code: str) -> Iterator[Finding]:
@@ -156,7 +164,7 @@ def input_outside_unit_interval(call: LossCall) -> Iterator[Finding]:
         else ""
     )
     yield Finding(
-        input_kind_code(call.spec),
+        _own_code(call.spec),
         "error" if raises else "warning",
         f"{call.name} needs probabilities in [0, 1] as input, but it ranges "
         f"{value_range(stats)}, {'so torch raises' if raises else 'so the loss is wrong'}."
@@ -222,7 +230,7 @@ def input_not_distance(call: LossCall) -> Iterator[Finding]:
     stats = call.stats(name)
     if stats is not None and stats.finite and stats.low < 0:
         yield Finding(
-            input_kind_code(call.spec),
+            _own_code(call.spec),
             "warning",
             f"{call.name} reads {name} as a distance between the two items, which is "
             f"never negative, but {name} goes down to {fmt_number(stats.low)}; the loss can "

@@ -45,7 +45,8 @@ __all__ = [
 def log_softmax(scores: Floats, axis: int) -> Floats:
     r""":math:`x_c - \log \sum_k e^{x_k}`, computed with the largest score subtracted first."""
     shifted = scores - scores.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    result: Floats = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return result
 
 
 def log_sigmoid(scores: Floats) -> Floats:

@@ -170,12 +170,12 @@ def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float = 2.0, eps: float =
     """
     difference = np.abs(as_floats(x1, "x1") - as_floats(x2, "x2") + eps)
     if p == 0:
-        return np.count_nonzero(difference, axis=-1).astype(np.float64)
+        return np.asarray(np.count_nonzero(difference, axis=-1), dtype=np.float64)
     if p == np.inf:
-        return difference.max(axis=-1)
+        return np.asarray(difference.max(axis=-1), dtype=np.float64)
     # A negative p makes a zero difference infinite, and torch lets it.
     with np.errstate(divide="ignore"):
-        return (difference**p).sum(axis=-1) ** (1 / p)
+        return np.asarray((difference**p).sum(axis=-1) ** (1 / p), dtype=np.float64)
 
 
 def _triplets(

@@ -41,7 +41,7 @@ def label_out_of_range(call: LossCall) -> Iterator[Finding]:
     if log_probs is None or labels is None or log_probs.ndim == 0:
         return
     classes = log_probs.shape[class_dim(call, "log_probs")]
-    yield from out_of_range_finding(call, labels, classes, 0, None, raises=False)
+    yield from out_of_range_finding(call, "targets", labels, classes, 0, None, raises=False)
 
 
 def _ctc_layout(call: LossCall) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
@@ -141,7 +141,7 @@ def input_too_short(call: LossCall) -> Iterator[Finding]:
 
 def target_contains_blank(call: LossCall) -> Iterator[Finding]:
     labels, blank = _ctc_labels(call), call.options.get("blank", 0)
-    if labels is None:
+    if labels is None or not isinstance(blank, int):
         return
     count = int((labels == blank).sum())
     if count:
