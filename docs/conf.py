@@ -34,9 +34,10 @@ extensions = [
     "kernelconfig",
     "loss_tables",
     "mathml",
-    "notebooks",
+    "notebooks",  # the notebook downloads, each with a cell that installs what it needs
     "opengraph_nocards",  # sphinxext.opengraph, loaded without matplotlib
     "outputpaths",
+    "wheel",  # the lossguide wheel, built with the site and served from its packages/
     "wrapping",
 ]
 

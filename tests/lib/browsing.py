@@ -7,10 +7,14 @@ home page), so that the 404 page's absolute links resolve as they do on the host
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +72,23 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """Serve the site built in ``root`` on localhost for the duration of the block, under the
+    path it is published at; yields its address, e.g. ``http://127.0.0.1:8123/en/latest/``."""
+    prefix = published_prefix(root)
+    handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=root)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @dataclass

@@ -7,12 +7,9 @@ found or installed; run alone, pytest takes a browser already on the machine the
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
-from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,12 +18,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from lib.browsing import (
     CHROMIUM_ARGS,
     Look,
-    SiteHandler,
     Traffic,
     chromium_tool,
     html_root,
-    published_prefix,
     refuse_other_hosts,
+    serving,
 )
 
 
@@ -34,15 +30,8 @@ from lib.browsing import (
 def site_url() -> Iterator[str]:
     root = html_root()
     assert (root / "index.html").exists(), f"no site in {root}: build it first (nox -s site)"
-    prefix = published_prefix(root)
-    handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=root)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(root) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

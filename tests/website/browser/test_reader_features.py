@@ -95,9 +95,15 @@ def test_page_links_to_its_executed_notebook(page, site_url, docname):
     assert response.ok, f"{address}: HTTP {response.status}"
     notebook = nbformat.reads(response.text(), as_version=4)
     nbformat.validate(notebook)
-    served = [cell.source for cell in code_cells(notebook)]
+    # First the cell that installs what the page needs (docs/_ext/installcell.py), which the
+    # build does not run, then the page's cells as they ran.
+    install, *cells = code_cells(notebook)
+    assert "install-what-this-page-needs" in install.metadata.tags
+    assert install.execution_count is None
+    assert not install.outputs
+    served = [cell.source for cell in cells]
     assert served == [cell.source for cell in code_cells(read_executed(site_build(), docname))]
-    assert all(cell.execution_count for cell in code_cells(notebook)), "not executed"
+    assert all(cell.execution_count for cell in cells), "not executed"
     assert notebook.metadata.kernelspec.name == "python3"
     json.loads(response.text())
 
