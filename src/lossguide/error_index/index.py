@@ -1,0 +1,86 @@
+"""The error index as a file: made from the site's entries at build time, read by
+:func:`lossguide.explain`.
+
+The site's build (``docs/_ext/error_index.py``) collects every entry of the error index page,
+with the messages its cells printed, and writes :func:`build`'s result into the site as
+``_static/error-index.json``, where the lookup box reads it. The package ships a copy,
+``error_index.json`` beside this module, so that :func:`lossguide.explain` works without a
+site; ``tools/update_error_index.py`` copies a build's file there, and a test of the built site
+fails when the two differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterable, Mapping
+from importlib import resources
+
+from lossguide.error_index import matching, messages, templates
+
+__all__ = ["FORMAT", "SHIPPED", "build", "dumps", "load_shipped"]
+
+#: The version of the file's layout; the lookup box refuses another.
+FORMAT = 1
+#: The file name of the shipped copy, in this package.
+SHIPPED = "error_index.json"
+
+
+def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, object]:
+    """The index of ``entries``, each a mapping with the keys ``docname``, ``anchor``,
+    ``title``, ``cause``, ``fix``, ``codes``, ``sources`` (``{"title", "url"}``), ``messages``
+    (the executed ones) and ``aliases`` (``{"message", "printed_by", "source"}``).
+
+    Every message and alias becomes a template. The words of the templates are weighted by
+    how few entries use them (an inverse document frequency, as a whole number so that the
+    Python and JavaScript matchers add up the same sums).
+    """
+    entries = [dict(entry) for entry in entries]
+    for entry in entries:
+        wordings = [*entry["messages"], *(alias["message"] for alias in entry["aliases"])]
+        entry["templates"] = [templates.template(wording) for wording in wordings]
+    document_frequency: dict[str, int] = {}
+    for entry in entries:
+        words = {item for stored in entry["templates"] for item in stored if isinstance(item, str)}
+        for word in words:
+            document_frequency[word] = document_frequency.get(word, 0) + 1
+    weights = {
+        word: round(100 * (1 + math.log(len(entries) / count)))
+        for word, count in sorted(document_frequency.items())
+    }
+    return {
+        "format": FORMAT,
+        "base_url": base_url,
+        "matching": {
+            "token_pattern": templates.TOKEN_PATTERN,
+            "slot_kinds": list(templates.SLOT_KINDS),
+            "name_pattern": templates.NAME_PATTERN,
+            "dtype_spellings": templates.DTYPE_SPELLINGS,
+            "dtype_families": templates.DTYPE_FAMILIES,
+            "message_line_pattern": messages.MESSAGE_LINE_PATTERN,
+            "end_pattern": messages.END_PATTERN,
+            "max_chars": messages.MAX_CHARS,
+            "near_match_share": matching.NEAR_MATCH_SHARE,
+            "near_match_min_words": matching.NEAR_MATCH_MIN_WORDS,
+        },
+        "weights": weights,
+        "entries": entries,
+    }
+
+
+def dumps(index: Mapping[str, object]) -> str:
+    """The file's text: the same index gives the same bytes, one entry a line (a change to
+    an entry shows as a change to its line)."""
+    compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    fields = [f"{compact(key)}:{compact(value)}" for key, value in index.items()]
+    fields.remove(f'"entries":{compact(index["entries"])}')
+    entries = ",\n".join(compact(entry) for entry in index["entries"])
+    return "{" + ",\n".join(fields) + ',\n"entries":[\n' + entries + "\n]}\n"
+
+
+@functools.cache
+def load_shipped() -> dict[str, object]:
+    """The index shipped with the package."""
+    text = resources.files(__package__).joinpath(SHIPPED).read_text(encoding="utf-8")
+    return json.loads(text)
