@@ -152,7 +152,9 @@ class ErrorEntry(SphinxDirective):
 
     @staticmethod
     def _unlabelled(paragraph: nodes.paragraph) -> str:
-        return _text(paragraph).strip()[len(_label(paragraph)) :].strip()
+        """The paragraph's text after its label, on one line (the source's breaks are not
+        the reader's)."""
+        return " ".join(_text(paragraph).split())[len(_label(paragraph)) :].strip()
 
     def _codes_paragraph(self, codes: list[str]) -> nodes.Node:
         """ "Code `x`; see <the section that explains it>", for each code."""

@@ -50,7 +50,10 @@ _TORCH_DTYPES = (
     "float|double|half|bfloat16|int|long|short|bool|uint8|int8|int16|int32|int64|float16|"
     "float32|float64|complex64|complex128|cfloat|cdouble|chalf"
 )
-_DTYPE_NAMES = "Long|Int|Float|Double|Half|BFloat16|Byte|Bool|Short|Char|ComplexFloat|ComplexDouble|ComplexHalf"
+_DTYPE_NAMES = (
+    "Long|Int|Float|Double|Half|BFloat16|Byte|Bool|Short|Char|ComplexFloat|ComplexDouble|"
+    "ComplexHalf"
+)
 
 # One group per kind, tried in this order at each position; written in the syntax that Python
 # and JavaScript regular expressions share (the lookup box compiles the same string).
