@@ -43,6 +43,9 @@ _LAZY = {
     "diagnose": "lossguide.diagnosis",
     "explain": "lossguide.error_index",
     "Explanation": "lossguide.error_index",
+    # `%load_ext lossguide` in IPython and Jupyter
+    "load_ipython_extension": "lossguide.ipython",
+    "unload_ipython_extension": "lossguide.ipython",
     "Finding": "lossguide.diagnosis",
     "LossguideWarning": "lossguide.diagnosis",
 }
