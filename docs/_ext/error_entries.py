@@ -9,7 +9,7 @@ addresses.
 
 As each page is read, every entry on it is collected with the messages its cells printed,
 taken from the notebook myst-nb executed: a cell tagged ``raises-exception`` gives its error
-(``evalue``), a cell that shows stderr and raises nothing gives its warnings. At the end of the
+(``evalue``), a cell that shows stderr gives its warnings too. At the end of the
 build, :func:`lossguide.error_index.index.build` turns the entries into templates and the
 index is written to ``_static/error-index.json``, and as a script, ``error-index.js``, that the
 lookup box on the error index and the search page load (a script, like Sphinx's own search
@@ -199,9 +199,8 @@ def _executed_messages(notebook: nbformat.NotebookNode) -> dict[str, list[str]]:
         if current is None or cell.cell_type != "code":
             continue
         errors = [output.evalue for output in cell.outputs if output.output_type == "error"]
-        if errors:
-            found.setdefault(current, []).extend(errors)
-        elif cell.metadata.get("mystnb", {}).get("output_stderr") == "show":
+        found.setdefault(current, []).extend(errors)
+        if cell.metadata.get("mystnb", {}).get("output_stderr") == "show":
             stderr = "".join(
                 output.text
                 for output in cell.outputs

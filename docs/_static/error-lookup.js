@@ -92,7 +92,10 @@
   const family = (dtype) => (has(settings.dtype_families, dtype) ? settings.dtype_families[dtype] : undefined);
 
   const templates = index.entries.flatMap((entry, number) =>
-    entry.templates.map((stored) => {
+    [
+      ...entry.templates.map((stored) => [stored, 1]),
+      ...entry.alias_templates.map((stored) => [stored, 0]),
+    ].map(([stored, executed]) => {
       const tokens = stored.map((item) => (typeof item === "string" ? ["word", item] : [item[0], item[1]]));
       const words = new Set(tokens.filter(([kind]) => kind === "word").map(([, value]) => value));
       let anchor = null;
@@ -102,7 +105,7 @@
       });
       let weight = 0;
       for (const word of words) weight += weightOf(word);
-      return { entry: number, tokens, words, weight, anchor };
+      return { entry: number, executed, tokens, words, weight, anchor };
     }),
   );
 
@@ -147,16 +150,16 @@
 
   const templateKey = (template, tokens, positions, present, position) => {
     const alignment = bestAlignment(template, tokens, positions);
-    if (alignment !== null) return [1, 1.0, template.weight, -alignment[0], alignment[1], position];
-    const found = [...template.words].filter((word) => present.has(word));
-    if (!template.weight || found.length < Math.min(settings.near_match_min_words, template.words.size)) {
-      return null;
+    if (alignment !== null) {
+      return [1, 1.0, template.weight, -alignment[0], alignment[1], template.executed, position];
     }
+    const found = [...template.words].filter((word) => present.has(word));
+    if (!template.weight || found.length < settings.near_match_min_words) return null;
     let sum = 0;
     for (const word of found) sum += weightOf(word);
     const share = sum / template.weight;
     if (share < settings.near_match_share) return null;
-    return [0, share, template.weight, 0, 0, position];
+    return [0, share, template.weight, 0, 0, template.executed, position];
   };
 
   // The entries that explain `text`, best first: what lossguide.explain returns.
@@ -193,7 +196,16 @@
   // From the entry's own page too: a link to the same page scrolls, without a reload.
   const href = (entry) => `${contentRoot}${entry.docname}${suffix}#${entry.anchor}`;
 
-  const resultItem = (entry, classes) => {
+  // The index's prose marks code with backticks, as a terminal shows it; the page sets it as code.
+  const withCode = (element, text) => {
+    text.split("`").forEach((part, index) => {
+      if (index % 2) element.appendChild(document.createElement("code")).textContent = part;
+      else element.appendChild(document.createTextNode(part));
+    });
+    return element;
+  };
+
+  const resultItem = (entry, classes, label = "") => {
     const item = document.createElement("li");
     item.className = classes;
     const link = item.appendChild(document.createElement("a"));
@@ -201,7 +213,7 @@
     link.textContent = entry.title;
     const cause = item.appendChild(document.createElement("span"));
     cause.className = "error-lookup-cause";
-    cause.textContent = ` ${entry.cause}`;
+    withCode(cause, `${label}${entry.cause}`);
     return item;
   };
 
@@ -249,7 +261,9 @@
       const list = output.querySelector("ul.search");
       if (!list) return false;
       const first = list.firstChild;
-      for (const entry of found) list.insertBefore(resultItem(entry, "kind-title error-index-match"), first);
+      for (const entry of found) {
+        list.insertBefore(resultItem(entry, "kind-title error-index-match", "Error index: "), first);
+      }
       return true;
     };
     const correctSummary = () => {

@@ -9,7 +9,7 @@ from lossguide.error_index.index import load_shipped
 from lossguide.error_index.matching import Matcher, Template
 from lossguide.error_index.messages import segments, text_of
 
-__all__ = ["Explanation", "explain"]
+__all__ = ["Explanation", "explain", "shipped_matcher"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def explain(error: object) -> list[Explanation]:
     []
     """
     try:
-        matcher = _matcher()
+        matcher = shipped_matcher()
         found = matcher.rank(segments(text_of(error)))
         return [_explanations()[entry] for entry, _ in found]
     except Exception:
@@ -65,14 +65,16 @@ def explain(error: object) -> list[Explanation]:
 
 
 @functools.cache
-def _matcher() -> Matcher:
+def shipped_matcher() -> Matcher:
+    """The matcher of the index shipped with the package, made once."""
     index = load_shipped()
     weights = index["weights"]
     return Matcher(
         [
-            Template.from_index(number, stored, weights)
+            Template.from_index(number, stored, weights, executed)
             for number, entry in enumerate(index["entries"])
-            for stored in entry["templates"]
+            for executed, key in ((True, "templates"), (False, "alias_templates"))
+            for stored in entry[key]
         ],
         weights,
     )

@@ -32,17 +32,25 @@ def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, o
     ``title``, ``cause``, ``fix``, ``codes``, ``sources`` (``{"title", "url"}``), ``messages``
     (the executed ones) and ``aliases`` (``{"message", "printed_by", "source"}``).
 
-    Every message and alias becomes a template. The words of the templates are weighted by
+    Every message becomes a template (``templates``), and so does every alias
+    (``alias_templates``). The words of the templates are weighted by
     how few entries use them (an inverse document frequency, as a whole number so that the
     Python and JavaScript matchers add up the same sums).
     """
     entries = [dict(entry) for entry in entries]
     for entry in entries:
-        wordings = [*entry["messages"], *(alias["message"] for alias in entry["aliases"])]
-        entry["templates"] = [templates.template(wording) for wording in wordings]
+        entry["templates"] = [templates.template(message) for message in entry["messages"]]
+        # An alias is pasted text ("RuntimeError: ..."): its templates are the messages in it,
+        # as explain reads them from a paste.
+        entry["alias_templates"] = [
+            templates.template(part)
+            for alias in entry["aliases"]
+            for part in messages.segments(alias["message"])
+        ]
     document_frequency: dict[str, int] = {}
     for entry in entries:
-        words = {item for stored in entry["templates"] for item in stored if isinstance(item, str)}
+        stored = [*entry["templates"], *entry["alias_templates"]]
+        words = {item for template in stored for item in template if isinstance(item, str)}
         for word in words:
             document_frequency[word] = document_frequency.get(word, 0) + 1
     weights = {

@@ -16,8 +16,10 @@ The ranking key of an entry is its best template's, over every message in the te
 3. the template's word weight: of two matches, the longer, rarer template is the more
    specific;
 4. fewer dtypes of another family, then 5. more dtype and kernel names equal;
-6. the later message in the text;
-7. the entry's place on the page, earlier first.
+6. an executed message before an alias: with no value to tell them apart, the wording the
+   site executed is the general case, an alias one release's or one kernel's;
+7. the later message in the text;
+8. the entry's place on the page, earlier first.
 
 The lookup box on the site computes the same key in JavaScript, from the same index file.
 """
@@ -33,8 +35,9 @@ __all__ = ["NEAR_MATCH_MIN_WORDS", "NEAR_MATCH_SHARE", "Matcher", "Template"]
 
 #: A near match needs this share of the template's word weight...
 NEAR_MATCH_SHARE = 0.7
-#: ... and this many of its words (all of them when it has fewer).
-NEAR_MATCH_MIN_WORDS = 3
+#: ... and this many of its words: a short template ("target out of range") nearly matches
+#: too much ("Dimension out of range").
+NEAR_MATCH_MIN_WORDS = 4
 
 # Slots whose values tell entries apart; numbers, shapes and paths never do.
 _TELLING_SLOTS = {"dtype", "name"}
@@ -45,6 +48,8 @@ class Template:
     """One template of one entry, ready to match."""
 
     entry: int
+    #: 1 for a message the site executed, 0 for an alias.
+    executed: int
     tokens: tuple[Token, ...]
     words: frozenset[str]
     weight: int
@@ -53,7 +58,11 @@ class Template:
 
     @classmethod
     def from_index(
-        cls, entry: int, stored: Sequence[str | Sequence[str]], weights: dict[str, int]
+        cls,
+        entry: int,
+        stored: Sequence[str | Sequence[str]],
+        weights: dict[str, int],
+        executed: bool = True,
     ) -> Template:
         tokens = tuple(
             ("word", item) if isinstance(item, str) else (item[0], item[1]) for item in stored
@@ -64,7 +73,8 @@ class Template:
             key=lambda item: (-weights.get(item[1], 0), item[0]),
             default=None,
         )
-        return cls(entry, tokens, words, sum(weights.get(word, 0) for word in words), anchor)
+        weight = sum(weights.get(word, 0) for word in words)
+        return cls(entry, int(executed), tokens, words, weight, anchor)
 
 
 class Matcher:
@@ -105,14 +115,14 @@ class Matcher:
         alignment = _best_alignment(template, tokens, positions)
         if alignment is not None:
             mismatched, equal = alignment
-            return (1, 1.0, template.weight, -mismatched, equal, position)
+            return (1, 1.0, template.weight, -mismatched, equal, template.executed, position)
         found = template.words & present
-        if not template.weight or len(found) < min(NEAR_MATCH_MIN_WORDS, len(template.words)):
+        if not template.weight or len(found) < NEAR_MATCH_MIN_WORDS:
             return None
         share = sum(self.weights.get(word, 0) for word in found) / template.weight
         if share < NEAR_MATCH_SHARE:
             return None
-        return (0, share, template.weight, 0, 0, position)
+        return (0, share, template.weight, 0, 0, template.executed, position)
 
 
 def _best_alignment(

@@ -63,8 +63,10 @@ TOKEN_PATTERN = "|".join(
         r"(torch\.Size\(\[[^\]]*\]\)"
         r"|\[\s*-?\d+(?:\s*,\s*-?\d+)*\s*,?\s*\]|\[\s*\]"
         r"|\(\s*-?\d+\s*(?:,\s*-?\d+\s*)+,?\s*\)|\(\s*-?\d+\s*,\s*\))",
-        # 2: a source file, with its line: ../aten/src/ATen/native/cuda/Loss.cu:242
-        r"((?:[A-Za-z0-9_.~-]*/)+[A-Za-z0-9_.-]+\.(?:cu|cuh|cpp|cc|c|h|hpp|py)(?::\d+)?)",
+        # 2: a source file, with its line: ../aten/src/ATen/native/cuda/Loss.cu:242, and on
+        # Windows C:\actions-runner\...\NLLLoss2d.cu:103
+        r"((?:[A-Za-z]:)?(?:[A-Za-z0-9_.~-]*[/\\])+[A-Za-z0-9_.-]+\.(?:cu|cuh|cpp|cc|c|h|hpp|py)"
+        r"(?::\d+)?)",
         # 3: a dtype
         rf"(torch\.(?:cuda\.)?[A-Z][A-Za-z]*Tensor{_NOT_WORD_AFTER}"
         rf"|torch\.(?:{_TORCH_DTYPES}){_NOT_WORD_AFTER}"
