@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from lib.error_messages import TRACEBACK
+
 SRC = Path(__file__).parents[3] / "src"
-TRACEBACK = """\
-Traceback (most recent call last):
-  File "/home/me/train.py", line 41, in <module>
-    loss = criterion(output, target)
-  File ".../site-packages/torch/nn/modules/loss.py", line 1310, in forward
-    return F.cross_entropy(input, target, weight=self.weight,
-RuntimeError: expected target dtype to be Long or Byte, but got Float
-"""
 
 
 def run(*arguments: str, stdin: str | int | None = None) -> subprocess.CompletedProcess:
