@@ -36,6 +36,17 @@ def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, o
     (``alias_templates``). The words of the templates are weighted by
     how few entries use them (an inverse document frequency, as a whole number so that the
     Python and JavaScript matchers add up the same sums).
+
+    >>> entry = {"docname": "errors", "anchor": "target-out-of-bounds", "codes": [],
+    ...          "title": "Target 3 is out of bounds.", "cause": "...", "fix": "...",
+    ...          "sources": [], "messages": ["Target 3 is out of bounds."],
+    ...          "aliases": [{"message": "RuntimeError: Target 3 is out of bounds.",
+    ...                       "printed_by": "torch 1.x", "source": "https://example.org"}]}
+    >>> built = build([entry], "https://lossguide.readthedocs.io/en/latest/")
+    >>> built["entries"][0]["templates"]
+    [['target', ['number', '3'], 'is', 'out', 'of', 'bounds']]
+    >>> built["weights"]["bounds"]
+    100
     """
     entries = [dict(entry) for entry in entries]
     for entry in entries:
