@@ -16,29 +16,36 @@ import contextlib
 import inspect
 import os
 from collections.abc import Callable
-from types import TracebackType
+from types import MethodType, TracebackType
+from typing import TYPE_CHECKING, Any
 
 from lossguide.catalog import LOSSES
 from lossguide.error_index import explain
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from lossguide.diagnosis import Finding
 
 __all__ = ["load_ipython_extension", "notes", "unload_ipython_extension"]
 
 _FUNCTIONAL = {spec.functional for spec in LOSSES}
 _MODULES = {spec.name for spec in LOSSES}
-# Per shell: the custom exception handling it had before the extension was loaded.
-_PREVIOUS: dict[int, tuple[tuple[type[BaseException], ...], Callable | None]] = {}
+# Per shell: the custom exception handling it had before the extension was loaded: the
+# exception types, and the handler bound to the shell (IPython's own does nothing, for no type).
+_PREVIOUS: dict[int, tuple[tuple[type[BaseException], ...], MethodType]] = {}
 
 
-def load_ipython_extension(ipython) -> None:
+def load_ipython_extension(ipython: InteractiveShell) -> None:
     """Called by ``%load_ext lossguide``."""
     if id(ipython) in _PREVIOUS:
         return
-    previous = (ipython.custom_exceptions, getattr(ipython, "CustomTB", None))
+    previous = (ipython.custom_exceptions, ipython.CustomTB)
     _PREVIOUS[id(ipython)] = previous
     ipython.set_custom_exc((Exception,), _handler(*previous))
 
 
-def unload_ipython_extension(ipython) -> None:
+def unload_ipython_extension(ipython: InteractiveShell) -> None:
     """Called by ``%unload_ext lossguide``."""
     previous = _PREVIOUS.pop(id(ipython), None)
     if previous is not None:
@@ -46,9 +53,15 @@ def unload_ipython_extension(ipython) -> None:
 
 
 def _handler(
-    previous_types: tuple[type[BaseException], ...], previous: Callable | None
+    previous_types: tuple[type[BaseException], ...], previous: MethodType
 ) -> Callable[..., None]:
-    def handle(shell, etype, value, tb, tb_offset=None) -> None:
+    def handle(
+        shell: InteractiveShell,
+        etype: type[BaseException],
+        value: BaseException,
+        tb: TracebackType | None,
+        tb_offset: int | None = None,
+    ) -> None:
         # IPython calls a custom handler instead of showtraceback and ignores what it returns
         # (IPython 9, InteractiveShell.run_code), so the handler shows the traceback itself:
         # through showtraceback, which keeps all it does (sys.last_value, exception groups,
@@ -57,14 +70,16 @@ def _handler(
         # the error to the notebook) to override.
         show = shell._showtraceback
 
-        def show_with_notes(etype, evalue, stb):
+        def show_with_notes(
+            etype: type[BaseException], evalue: BaseException, stb: list[str]
+        ) -> Any:
             with contextlib.suppress(Exception):  # else the traceback as IPython made it
                 stb = [*stb, *notes(evalue, tb)]
             return show(etype, evalue, stb)
 
-        shell._showtraceback = show_with_notes
+        shell._showtraceback = show_with_notes  # type: ignore[method-assign]
         try:
-            if previous is not None and issubclass(etype, previous_types):
+            if issubclass(etype, previous_types):
                 previous(etype, value, tb, tb_offset=tb_offset)  # set by another extension
             else:
                 shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
@@ -104,8 +119,9 @@ def _loss_call(tb: TracebackType | None) -> tuple[object, dict[str, object], str
         if path.endswith("torch/nn/modules/loss.py") and name == "forward":
             module = local.get("self")
             name = type(module).__name__
-            if name in _MODULES:
-                return module, _arguments(type(module).forward, local, skip=1), name
+            forward = getattr(type(module), "forward", None)
+            if name in _MODULES and forward is not None:
+                return module, _arguments(forward, local, skip=1), name
         if path.endswith("torch/nn/functional.py") and name in _FUNCTIONAL:
             import torch.nn.functional
 
@@ -115,12 +131,14 @@ def _loss_call(tb: TracebackType | None) -> tuple[object, dict[str, object], str
     return None
 
 
-def _arguments(function: Callable, local: dict[str, object], skip: int = 0) -> dict[str, object]:
+def _arguments(
+    function: Callable[..., object], local: dict[str, object], skip: int = 0
+) -> dict[str, object]:
     parameters = list(inspect.signature(function).parameters)[skip:]
     return {name: local[name] for name in parameters if name in local}
 
 
-def _findings(loss: object, arguments: dict[str, object], name: str) -> list[object]:
+def _findings(loss: object, arguments: dict[str, object], name: str) -> list[Finding]:
     from lossguide.diagnosis import diagnose
 
     return diagnose(loss, **arguments)

@@ -4,6 +4,7 @@ with other numbers in them, as the same mistake with other data prints them."""
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +68,6 @@ def real_world_messages() -> list[RealWorldMessage]:
     """The reported messages, each with its entry: the one named in the file (``entry``), else
     the one whose template today's wording matches with no dtype of another family (an
     integer target's message is not explained by a float one's entry)."""
-    import tomllib  # Python 3.11 and later, as the tests session runs
-
     messages = tomllib.loads(REAL_WORLD.read_text(encoding="utf-8"))["message"]
     anchors = [entry["anchor"] for entry in load_shipped()["entries"]]
     found = []

@@ -73,8 +73,11 @@ def shipped_matcher() -> Matcher:
         [
             Template.from_index(number, stored, weights, executed)
             for number, entry in enumerate(index["entries"])
-            for executed, key in ((True, "templates"), (False, "alias_templates"))
-            for stored in entry[key]
+            for executed, stored_templates in (
+                (True, entry["templates"]),
+                (False, entry["alias_templates"]),
+            )
+            for stored in stored_templates
         ],
         weights,
     )

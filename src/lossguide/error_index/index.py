@@ -14,12 +14,25 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from importlib import resources
+from typing import TypedDict
 
 from lossguide.error_index import matching, messages, templates
+from lossguide.error_index.templates import StoredTemplate
 
-__all__ = ["FORMAT", "SHIPPED", "build", "dumps", "load_shipped"]
+__all__ = [
+    "FORMAT",
+    "SHIPPED",
+    "Alias",
+    "Entry",
+    "ErrorIndex",
+    "IndexedEntry",
+    "Source",
+    "build",
+    "dumps",
+    "load_shipped",
+]
 
 #: The version of the file's layout; the lookup box refuses another.
 FORMAT = 1
@@ -27,10 +40,58 @@ FORMAT = 1
 SHIPPED = "error_index.json"
 
 
-def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, object]:
-    """The index of ``entries``, each a mapping with the keys ``docname``, ``anchor``,
-    ``title``, ``cause``, ``fix``, ``codes``, ``sources`` (``{"title", "url"}``), ``messages``
-    (the executed ones) and ``aliases`` (``{"message", "printed_by", "source"}``).
+class Source(TypedDict):
+    """A public page where readers hit the message."""
+
+    title: str
+    url: str
+
+
+class Alias(TypedDict):
+    """Another wording of the message: ``printed_by`` a CUDA build or an older release."""
+
+    message: str
+    printed_by: str
+    source: str
+
+
+class Entry(TypedDict):
+    """One entry of the error index, as the site's build collects it."""
+
+    docname: str
+    anchor: str
+    title: str
+    cause: str
+    fix: str
+    codes: list[str]
+    sources: list[Source]
+    #: What the entry's cells raised or warned when the site was built.
+    messages: list[str]
+    aliases: list[Alias]
+
+
+class IndexedEntry(Entry):
+    """An entry with the templates of its messages and of its aliases."""
+
+    templates: list[StoredTemplate]
+    alias_templates: list[StoredTemplate]
+
+
+class ErrorIndex(TypedDict):
+    """The index file."""
+
+    format: int
+    base_url: str
+    #: The patterns and tables of :mod:`~lossguide.error_index.templates`,
+    #: :mod:`~lossguide.error_index.messages` and :mod:`~lossguide.error_index.matching`, for
+    #: the lookup box, which mirrors them.
+    matching: dict[str, object]
+    weights: dict[str, int]
+    entries: list[IndexedEntry]
+
+
+def build(entries: Iterable[Entry], base_url: str) -> ErrorIndex:
+    """The index of ``entries``, with the templates of their messages.
 
     Every message becomes a template (``templates``), and so does every alias
     (``alias_templates``). The words of the templates are weighted by
@@ -48,24 +109,28 @@ def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, o
     >>> built["weights"]["bounds"]
     100
     """
-    entries = [dict(entry) for entry in entries]
-    for entry in entries:
-        entry["templates"] = [templates.template(message) for message in entry["messages"]]
-        # An alias is pasted text ("RuntimeError: ..."): its templates are the messages in it,
-        # as explain reads them from a paste.
-        entry["alias_templates"] = [
-            templates.template(part)
-            for alias in entry["aliases"]
-            for part in messages.segments(alias["message"])
-        ]
+    indexed: list[IndexedEntry] = [
+        {
+            **entry,
+            "templates": [templates.template(message) for message in entry["messages"]],
+            # An alias is pasted text ("RuntimeError: ..."): its templates are the messages in
+            # it, as explain reads them from a paste.
+            "alias_templates": [
+                templates.template(part)
+                for alias in entry["aliases"]
+                for part in messages.segments(alias["message"])
+            ],
+        }
+        for entry in entries
+    ]
     document_frequency: dict[str, int] = {}
-    for entry in entries:
+    for entry in indexed:
         stored = [*entry["templates"], *entry["alias_templates"]]
         words = {item for template in stored for item in template if isinstance(item, str)}
         for word in words:
             document_frequency[word] = document_frequency.get(word, 0) + 1
     weights = {
-        word: round(100 * (1 + math.log(len(entries) / count)))
+        word: round(100 * (1 + math.log(len(indexed) / count)))
         for word, count in sorted(document_frequency.items())
     }
     return {
@@ -84,11 +149,11 @@ def build(entries: Iterable[Mapping[str, object]], base_url: str) -> dict[str, o
             "near_match_min_words": matching.NEAR_MATCH_MIN_WORDS,
         },
         "weights": weights,
-        "entries": entries,
+        "entries": indexed,
     }
 
 
-def dumps(index: Mapping[str, object]) -> str:
+def dumps(index: ErrorIndex) -> str:
     """The file's text: the same index gives the same bytes, one entry a line (a change to
     an entry shows as a change to its line)."""
     compact = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
@@ -99,7 +164,8 @@ def dumps(index: Mapping[str, object]) -> str:
 
 
 @functools.cache
-def load_shipped() -> dict[str, object]:
+def load_shipped() -> ErrorIndex:
     """The index shipped with the package."""
     text = resources.files(__package__).joinpath(SHIPPED).read_text(encoding="utf-8")
-    return json.loads(text)
+    index: ErrorIndex = json.loads(text)
+    return index

@@ -26,12 +26,13 @@ The lookup box on the site computes the same key in JavaScript, from the same in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from lossguide.error_index.templates import DTYPE_FAMILIES, Token, tokenize
+from lossguide.error_index.templates import DTYPE_FAMILIES, StoredTemplate, Token, tokenize
 
-__all__ = ["NEAR_MATCH_MIN_WORDS", "NEAR_MATCH_SHARE", "Matcher", "Template"]
+__all__ = ["NEAR_MATCH_MIN_WORDS", "NEAR_MATCH_SHARE", "Key", "Matcher", "Template"]
 
 #: A near match needs this share of the template's word weight... (on the real-world set, 0.7
 #: also sent 15 messages that no entry explains to a wrong one, such as "'float' object has no
@@ -41,6 +42,9 @@ NEAR_MATCH_SHARE = 0.8
 #: ... and this many of its words: a short template ("target out of range") nearly matches
 #: too much ("Dimension out of range").
 NEAR_MATCH_MIN_WORDS = 4
+
+#: The ranking key of a template, as the module's docstring lists it, without the entry's place.
+Key: TypeAlias = tuple[int, float, int, int, int, int, int]
 
 # Slots whose values tell entries apart; numbers, shapes and paths never do.
 _TELLING_SLOTS = {"dtype", "name"}
@@ -63,7 +67,7 @@ class Template:
     def from_index(
         cls,
         entry: int,
-        stored: Sequence[str | Sequence[str]],
+        stored: StoredTemplate,
         weights: dict[str, int],
         executed: bool = True,
     ) -> Template:
@@ -87,10 +91,10 @@ class Matcher:
         self.templates = tuple(templates)
         self.weights = weights
 
-    def rank(self, messages: Sequence[str]) -> list[tuple[int, tuple]]:
+    def rank(self, messages: Sequence[str]) -> list[tuple[int, Key]]:
         """``(entry, key)`` for each entry that matches or nearly matches one of
         ``messages``, best first."""
-        best: dict[int, tuple] = {}
+        best: dict[int, tuple[Key, int]] = {}
         for position, message in enumerate(messages):
             tokens = tokenize(message)
             positions: dict[str, list[int]] = {}
@@ -101,11 +105,11 @@ class Matcher:
             for template in self.templates:
                 key = self._key(template, tokens, positions, present, position)
                 if key is not None and (
-                    template.entry not in best or key > best[template.entry][:-1]
+                    template.entry not in best or key > best[template.entry][0]
                 ):
-                    best[template.entry] = (*key, -template.entry)
+                    best[template.entry] = (key, -template.entry)
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
-        return [(entry, key[:-1]) for entry, key in ranked]
+        return [(entry, key) for entry, (key, _) in ranked]
 
     def _key(
         self,
@@ -114,7 +118,7 @@ class Matcher:
         positions: dict[str, list[int]],
         present: set[str],
         position: int,
-    ) -> tuple | None:
+    ) -> Key | None:
         alignment = _best_alignment(template, tokens, positions)
         if alignment is not None:
             mismatched, equal = alignment
@@ -132,6 +136,7 @@ def _best_alignment(
     template: Template, tokens: list[Token], positions: dict[str, list[int]]
 ) -> tuple[int, int] | None:
     """(dtypes of another family, telling slots equal) of the template's best match, if any."""
+    starts: Iterable[int]
     if template.anchor is None:
         starts = range(len(tokens) - len(template.tokens) + 1)
     else:

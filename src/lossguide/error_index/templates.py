@@ -31,6 +31,7 @@ __all__ = [
     "DTYPE_SPELLINGS",
     "SLOT_KINDS",
     "TOKEN_PATTERN",
+    "StoredTemplate",
     "Token",
     "canonical_dtype",
     "template",
@@ -43,6 +44,8 @@ SLOT_KINDS: tuple[SlotKind, ...] = ("shape", "path", "dtype", "number")
 
 #: A token: ``("word", "lowercased literal")`` or ``(slot kind, value)``.
 Token: TypeAlias = tuple[str, str]
+#: A template as the index file stores it: a literal as its word, a slot as ``[kind, value]``.
+StoredTemplate: TypeAlias = list[str | list[str]]
 
 _NOT_WORD_BEFORE = r"(?<![A-Za-z0-9_])"
 _NOT_WORD_AFTER = r"(?![A-Za-z0-9_])"
@@ -152,6 +155,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         group = match.lastindex
+        assert group is not None  # every alternative of the pattern is a group
         value = match.group(group)
         if group <= len(SLOT_KINDS):
             kind = SLOT_KINDS[group - 1]
@@ -171,7 +175,7 @@ def _is_name(word: str, text: str, start: int, end: int) -> bool:
     return "_" in word and (called or quoted)
 
 
-def template(message: str) -> list[str | list[str]]:
+def template(message: str) -> StoredTemplate:
     """The template of an executed message, as the index file stores it: a literal as its
     lowercased word, a slot as ``[kind, the executed value]``."""
     return [value if kind == "word" else [kind, value] for kind, value in tokenize(message)]
