@@ -3,6 +3,7 @@
     python tools/update_error_index.py            from build/ (or LOSSGUIDE_SITE)
     python tools/update_error_index.py --site DIR from another build folder
 
+(tools/sitebuild.py builds the site.)
 The site's build writes the index (every entry of docs/errors.md, with the templates of the
 messages its cells printed) to ``<build>/html/_static/error-index.json``. The package ships a
 copy, ``src/lossguide/error_index/error_index.json``, so that ``lossguide.explain`` works
@@ -19,8 +20,9 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILT = Path("html", "_static", "error-index.json")
+from sitebuild import BUILD, ROOT, Site
+
+BUILT = Path("_static", "error-index.json")
 SHIPPED = ROOT / "src" / "lossguide" / "error_index" / "error_index.json"
 
 
@@ -29,13 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--site",
         type=Path,
-        default=Path(os.environ.get("LOSSGUIDE_SITE", ROOT / "build")),
+        default=Path(os.environ.get("LOSSGUIDE_SITE", BUILD)),
         help="the build folder, holding html/ (default: LOSSGUIDE_SITE, or build/)",
     )
     arguments = parser.parse_args(argv)
-    built = arguments.site / BUILT
+    built = Site(arguments.site).html / BUILT
     if not built.exists():
-        print(f"{built} is missing: build the site first (nox -s docs)", file=sys.stderr)
+        print(f"{built} is missing: build the site first (nox -s site)", file=sys.stderr)
         return 1
     if SHIPPED.exists() and SHIPPED.read_bytes() == built.read_bytes():
         print(f"{SHIPPED.relative_to(ROOT)} is up to date")

@@ -12,19 +12,19 @@ from lib.pages import code_cells, errors, read_executed, site_build, tags
 from lossguide import FINDING_CODES
 from lossguide.error_index import index
 
-BUILT = site_build() / "html" / "_static" / "error-index.json"
+BUILT = site_build().html / "_static" / "error-index.json"
 UPDATE = "python tools/update_error_index.py"
 
 
 @pytest.fixture(scope="module")
 def built() -> dict:
-    assert BUILT.exists(), f"{BUILT} is missing: build the site first (nox -s docs)"
+    assert BUILT.exists(), f"{BUILT} is missing: build the site first (nox -s site)"
     return json.loads(BUILT.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return (site_build() / "html" / "errors.html").read_text(encoding="utf-8")
+    return (site_build().html / "errors.html").read_text(encoding="utf-8")
 
 
 def test_the_package_ships_what_the_build_wrote():
@@ -89,6 +89,6 @@ def test_the_lookup_box_is_on_the_page(page):
     assert re.search(r'<input id="error-lookup"', page)
     assert 'id="error-lookup-results"' in page
     assert "error-lookup.js" in page
-    search = (site_build() / "html" / "search.html").read_text(encoding="utf-8")
+    search = (site_build().html / "search.html").read_text(encoding="utf-8")
     assert "error-index.js" in search
     assert "error-lookup.js" in search
