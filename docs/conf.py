@@ -31,6 +31,7 @@ extensions = [
     "accessibility",
     "apidocs",
     "buildinfo",
+    "error_entries",
     "kernelconfig",
     "loss_tables",
     "mathml",

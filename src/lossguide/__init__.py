@@ -3,6 +3,9 @@
 The package behind the lossguide site:
 
 - :func:`as_tensors` converts NumPy data into the tensors a loss expects;
+- :func:`explain` finds the entries of the site's error index that explain an error, a
+  warning or a pasted traceback (also ``python -m lossguide explain`` and
+  ``%load_ext lossguide``);
 - :func:`diagnose` and :func:`checked` catch the mistakes in a loss call that torch lets
   through or reports unhelpfully, each with a code that
   :data:`~lossguide.finding_codes.FINDING_CODES` explains;
@@ -20,12 +23,14 @@ from lossguide.finding_codes import FINDING_CODES
 __all__ = [
     "FINDING_CODES",
     "LOSSES",
+    "Explanation",
     "Finding",
     "LossSpec",
     "LossguideWarning",
     "as_tensors",
     "checked",
     "diagnose",
+    "explain",
     "lookup",
 ]
 __version__ = version("lossguide")
@@ -36,6 +41,11 @@ _LAZY = {
     "as_tensors": "lossguide.convert",
     "checked": "lossguide.diagnosis",
     "diagnose": "lossguide.diagnosis",
+    "explain": "lossguide.error_index",
+    "Explanation": "lossguide.error_index",
+    # `%load_ext lossguide` in IPython and Jupyter
+    "load_ipython_extension": "lossguide.ipython",
+    "unload_ipython_extension": "lossguide.ipython",
     "Finding": "lossguide.diagnosis",
     "LossguideWarning": "lossguide.diagnosis",
 }
