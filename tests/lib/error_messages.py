@@ -61,9 +61,8 @@ _OTHER_DTYPE = {
     "int32": "int16",
     "float64": "float16",
 }
-_DTYPE = re.compile(
-    r"(?<![A-Za-z0-9_])(" + "|".join(sorted(_OTHER_DTYPE, key=len, reverse=True)) + r")(?![A-Za-z0-9_])"
-)
+_DTYPE_NAMES = "|".join(sorted(_OTHER_DTYPE, key=len, reverse=True))
+_DTYPE = re.compile(rf"(?<![A-Za-z0-9_])({_DTYPE_NAMES})(?![A-Za-z0-9_])")
 
 
 def other_dtypes(message: str) -> str:

@@ -4,9 +4,8 @@ they were pasted, with other numbers in them, and with other dtypes
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomllib
 
 from lib.error_messages import REAL_WORLD, other_dtypes, other_numbers
 from lossguide import explain
