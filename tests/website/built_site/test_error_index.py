@@ -51,7 +51,7 @@ def test_every_entry_is_a_section_of_its_page(built):
     anchors = [entry["anchor"] for entry in built["entries"]]
     assert len(anchors) == len(set(anchors))
     pages = {
-        docname: (site_build() / "html" / f"{docname}.html").read_text(encoding="utf-8")
+        docname: (site_build().html / f"{docname}.html").read_text(encoding="utf-8")
         for docname in {entry["docname"] for entry in built["entries"]}
     }
     for entry in built["entries"]:
