@@ -4,8 +4,9 @@ they were pasted, with other numbers in them, and with other dtypes
 
 from __future__ import annotations
 
-import pytest
 import tomllib
+
+import pytest
 
 from lib.error_messages import REAL_WORLD, other_dtypes, other_numbers
 from lossguide import explain
