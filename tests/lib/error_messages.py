@@ -46,6 +46,34 @@ def other_numbers(message: str) -> str:
     return _NUMBER.sub(lambda match: str(abs(int(match.group())) * 7 + 13), message)
 
 
+# Each dtype name to another that a message reporting the same mistake could name: int64
+# labels where int32 ones were reported, float16 weights where float64 ones were. Float stays,
+# since it is nearly always the dtype a message expects.
+_OTHER_DTYPE = {
+    "LongTensor": "IntTensor",
+    "IntTensor": "ShortTensor",
+    "DoubleTensor": "HalfTensor",
+    "Long": "Int",
+    "Int": "Short",
+    "Double": "Half",
+    "Half": "BFloat16",
+    "int64": "int32",
+    "int32": "int16",
+    "float64": "float16",
+}
+_DTYPE_NAMES = "|".join(sorted(_OTHER_DTYPE, key=len, reverse=True))
+_DTYPE = re.compile(rf"(?<![A-Za-z0-9_])({_DTYPE_NAMES})(?![A-Za-z0-9_])")
+
+
+def other_dtypes(message: str) -> str:
+    """``message`` with each dtype name changed to another of its family.
+
+    >>> other_dtypes("expected scalar type Float but found Double")
+    'expected scalar type Float but found Half'
+    """
+    return _DTYPE.sub(lambda match: _OTHER_DTYPE[match.group()], message)
+
+
 def wordings() -> list[tuple[str, str]]:
     """(anchor, message) for every executed message and every alias of every entry."""
     return [
