@@ -187,7 +187,8 @@ def _as_tensor(value: object) -> torch.Tensor | None:
         return None
     try:
         array = np.array(value)
-    except (ValueError, TypeError):
+    # RuntimeError: a tuple of tensors that require grad, as a model's outputs are.
+    except (ValueError, TypeError, RuntimeError):
         return None
     if array.dtype.kind not in "biuf":
         return None

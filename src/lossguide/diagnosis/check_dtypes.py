@@ -30,6 +30,16 @@ def not_a_tensor(call: LossCall) -> Iterator[Finding]:
             continue
         if isinstance(value, argument.also_accepts):
             continue  # e.g. CTCLoss's lengths as lists, GaussianNLLLoss's var as one float
+        if isinstance(value, (tuple, list)) and any(isinstance(v, torch.Tensor) for v in value):
+            yield Finding(
+                "not-a-tensor",
+                "error",
+                f"{argument.name} is a {type(value).__name__} of {len(value)} with tensors in "
+                f"it, as a model that returns several outputs gives, but {call.name} takes "
+                f"one tensor as {argument.name}. Pass the one it should be, such as "
+                f"{argument.name}[0].",
+            )
+            continue
         if isinstance(value, np.ndarray):
             what = f"a NumPy array ({value.dtype}, shape {fmt_shape(value)})"
         else:
