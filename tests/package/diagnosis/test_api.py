@@ -44,7 +44,8 @@ def test_a_tuple_of_outputs_that_require_grad_is_named_as_such():
     outputs = (torch.randn(4, 3, requires_grad=True), torch.randn(4, 3, requires_grad=True))
     findings = diagnose(nn.CrossEntropyLoss(), outputs, torch.tensor([0, 1, 2, 0]))
     assert [finding.code for finding in findings] == ["not-a-tensor"]
-    assert "tuple of 2" in findings[0].message and "input[0]" in findings[0].message
+    assert "tuple of 2" in findings[0].message
+    assert "input[0]" in findings[0].message
 
 
 def test_meta_tensors_still_show_a_shape_mismatch():
