@@ -9,7 +9,7 @@ import torch
 
 from lossguide.catalog import INDEX_ROLES, Role
 from lossguide.diagnosis.call import LossCall
-from lossguide.diagnosis.evidence import class_dim, fmt_number
+from lossguide.diagnosis.evidence import fmt_number
 from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS", "out_of_range_finding"]
@@ -32,15 +32,12 @@ def _index_target(call: LossCall) -> torch.Tensor | None:
 
 
 def class_index_out_of_range(call: LossCall) -> Iterator[Finding]:
-    target = _index_target(call)
-    name = call.spec.arguments[0].name
-    logits = call.tensor(name)
-    if target is None or logits is None or logits.ndim == 0:
+    target, classes = _index_target(call), call.classes
+    if target is None or classes is None:
         return
     stats = call.stats(call.spec.target.name)
     if stats is None:
         return
-    classes = logits.shape[class_dim(call, name)]
     low = -1 if call.spec.target.role is Role.PADDED_CLASS_INDEX else 0
     if low <= stats.low and stats.high < classes:
         return
