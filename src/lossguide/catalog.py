@@ -258,7 +258,7 @@ class LossSpec:
     #: The class in :mod:`torch.nn`, e.g. ``"CrossEntropyLoss"``.
     name: str
     #: The function in :mod:`torch.nn.functional`, e.g. ``"cross_entropy"``; for a module
-    #: with no functional form (:data:`OUTPUT_LAYERS`), the name its rules and its reference
+    #: with no functional form (an output layer), the name its rules and its reference
     #: would go by, and :attr:`in_functional` is False.
     functional: str
     family: Family
@@ -319,7 +319,7 @@ class LossSpec:
     #: infinite input is always inf or NaN.
     allows_infinity: bool = True
     #: Whether :mod:`torch.nn.functional` has the loss as a function (all but the output layers
-    #: of :data:`OUTPUT_LAYERS`, which exist only as modules).
+    #: that exist only as modules, such as AdaptiveLogSoftmaxWithLoss).
     in_functional: bool = True
     #: Where a module that owns its output layer keeps the number of classes, which no argument's
     #: shape gives (AdaptiveLogSoftmaxWithLoss's ``n_classes``).

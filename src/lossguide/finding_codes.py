@@ -203,7 +203,7 @@ FINDING_CODES: dict[str, FindingCode] = {
     ),
     "linear-ce-features-mismatch": FindingCode(
         _E, "A linear_weight whose last dimension is not the input's number of features.",
-        "losses/large-vocabulary#linear-weight-is-c-by-d",
+        "losses/large-vocabulary#the-weight-is-c-by-d",
     ),
     "kl-reduction-mean": FindingCode(
         _W, "KLDivLoss with reduction='mean', which is not the KL divergence per sample.",

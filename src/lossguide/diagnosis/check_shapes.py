@@ -84,6 +84,8 @@ def target_layout(call: LossCall) -> Iterator[Finding]:
     expected = resolution.expected_shape(index)  # from the input's layout
     if expected is None:
         return  # the input fits no layout either; torch's own error says so
+    if tuple(target.shape) == expected:
+        return  # the target fits; another argument does not (linear_weight's features)
     probabilities_ok = target_argument.role is Role.CLASS_INDEX_OR_PROBABILITIES
     if target.shape == logits.shape:
         yield from _same_shape_target(call, logits, target, probabilities_ok)
