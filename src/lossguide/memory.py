@@ -119,7 +119,7 @@ def measure(
         os.close(read_end)
         try:
             report = {"result": _pass(method, tokens, hidden, vocabulary, repeats, seed)}
-        except BaseException as error:  # noqa: BLE001 - the parent re-raises it
+        except BaseException as error:
             report = {"error": f"{type(error).__name__}: {error}"}
         os.write(write_end, json.dumps(report).encode())
         os._exit(0)
