@@ -118,6 +118,11 @@ def measure(
     if pid == 0:  # the child: measure, report on the pipe, and leave without cleaning up
         os.close(read_end)
         try:
+            import torch
+
+            # A thread pool the parent started does not survive a fork (GNU OpenMP waits
+            # for its threads forever): one thread runs every operation inline.
+            torch.set_num_threads(1)
             report = {"result": _pass(method, tokens, hidden, vocabulary, repeats, seed)}
         except BaseException as error:
             report = {"error": f"{type(error).__name__}: {error}"}
