@@ -27,6 +27,7 @@ from enum import Enum
 __all__ = [
     "FAMILIES",
     "LOSSES",
+    "OUTPUT_LAYERS",
     "RECIPES",
     "Activation",
     "Argument",
@@ -185,7 +186,7 @@ class Argument:
 EXAMPLE_SIZES: dict[str, tuple[int, ...]] = {
     "N": (3,),  # batch
     "C": (4,),  # classes
-    "D": (5,),  # features of an embedding or of a regression target
+    "D": (5,),  # features: of an embedding, a regression target, or before an output layer
     "T": (12,),  # time steps of an input sequence
     "S": (3,),  # length of a target sequence
     "S*N": (9,),  # the targets of a batch, concatenated
@@ -244,7 +245,10 @@ MULTI_CLASS = Family("Multi-class classification", "losses/multi-class")
 MULTI_LABEL = Family("Binary and multi-label classification", "losses/binary-and-multi-label")
 EMBEDDINGS = Family("Ranking and embeddings", "losses/ranking-and-embeddings")
 SEQUENCES = Family("Sequences", "losses/sequences")
-FAMILIES = (REGRESSION, DISTRIBUTIONS, MULTI_CLASS, MULTI_LABEL, EMBEDDINGS, SEQUENCES)
+LARGE_VOCABULARY = Family("Large vocabularies", "losses/large-vocabulary")
+FAMILIES = (
+    REGRESSION, DISTRIBUTIONS, MULTI_CLASS, MULTI_LABEL, EMBEDDINGS, SEQUENCES, LARGE_VOCABULARY
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -253,7 +257,9 @@ class LossSpec:
 
     #: The class in :mod:`torch.nn`, e.g. ``"CrossEntropyLoss"``.
     name: str
-    #: The function in :mod:`torch.nn.functional`, e.g. ``"cross_entropy"``.
+    #: The function in :mod:`torch.nn.functional`, e.g. ``"cross_entropy"``; for a module
+    #: with no functional form (an output layer), the name its rules and its reference
+    #: would go by, and :attr:`in_functional` is False.
     functional: str
     family: Family
     #: The problem it solves, in a few words.
@@ -312,6 +318,12 @@ class LossSpec:
     #: class; a log-probability of -inf is a probability of 0). Where it cannot, the loss of an
     #: infinite input is always inf or NaN.
     allows_infinity: bool = True
+    #: Whether :mod:`torch.nn.functional` has the loss as a function (all but the output layers
+    #: that exist only as modules, such as AdaptiveLogSoftmaxWithLoss).
+    in_functional: bool = True
+    #: Where a module that owns its output layer keeps the number of classes, which no argument's
+    #: shape gives (AdaptiveLogSoftmaxWithLoss's ``n_classes``).
+    classes_attribute: str | None = None
 
     @property
     def requires_one_float_dtype(self) -> bool:
@@ -448,9 +460,12 @@ _REGRESSION_FACTS = {
     "promotes_integer_target": True,
 }
 _ONE_FLOAT = {"mixed_float_dtypes": None}
+_VOCABULARY = "many classes / a language model's vocabulary"
 
 #: Every loss class in :mod:`torch.nn` that a reader would choose today, in the site's order.
-#: (``NLLLoss2d`` is a deprecated alias of :class:`torch.nn.NLLLoss` and is left out.)
+#: (``NLLLoss2d`` is a deprecated alias of :class:`torch.nn.NLLLoss` and is left out;
+#: AdaptiveLogSoftmaxWithLoss, an output layer with no functional form, is in
+#: :data:`OUTPUT_LAYERS`.)
 LOSSES: tuple[LossSpec, ...] = (
     _spec("L1Loss", "l1_loss", REGRESSION, "regression, mean absolute error",
           "any real values", _PAIR, _ANY_SHAPE,
@@ -594,6 +609,41 @@ LOSSES: tuple[LossSpec, ...] = (
            "unbatched": ("T C", "S", "", "")},
           ("blank", "zero_infinity"), situations=("sequences without an alignment",),
           input_kind=_LOG_P, code_prefix="ctc", index_dtypes=None, **_ONE_FLOAT),
+    _spec("LinearCrossEntropyLoss", "linear_cross_entropy", LARGE_VOCABULARY,
+          "cross entropy of a final linear layer's logits, never all in memory at once",
+          "features before the output layer (linear_weight makes the logits)",
+          {"input": _V, "linear_weight": _V, "target": Role.CLASS_INDEX_OR_PROBABILITIES},
+          {"batch": ("N D", "C D", "N"), "unbatched": ("D", "C D", ""),
+           "K-dimensional": ("N D", "C d... D", "N d..."),
+           "class probabilities": ("N D", "C D", "N C"),
+           "unbatched class probabilities": ("D", "C D", "C"),
+           "K-dimensional class probabilities": ("N D", "C d... D", "N C d...")},
+          ("linear_bias", "weight", "ignore_index", "label_smoothing", "options"),
+          layout_roles={
+              name: (_V, _V, Role.DISTRIBUTION)
+              for name in ("class probabilities", "unbatched class probabilities",
+                           "K-dimensional class probabilities")
+          },
+          situations=(_VOCABULARY,),
+          code_prefix="linear-ce", index_dtypes=("int64", "uint8"),
+          layout_index_dtypes=_K_DIMENSIONAL_INT64, allows_infinity=False,
+          mixed_float_dtypes=MixedFloatDtypes.RAISES),
+)  # fmt: skip
+
+#: The modules in :mod:`torch.nn` that compute a loss but own the output layer that makes the
+#: predictions, and have no :mod:`torch.nn.functional` form: they are in the site's tables
+#: and :func:`lookup` finds them, but the behaviour tables, which call every loss of
+#: :data:`LOSSES` as a function, leave them out.
+OUTPUT_LAYERS: tuple[LossSpec, ...] = (
+    _spec("AdaptiveLogSoftmaxWithLoss", "adaptive_log_softmax_with_loss", LARGE_VOCABULARY,
+          "an adaptive softmax: frequent classes in a head, rare ones in smaller tail clusters",
+          "features before the output layer (the module's head and tails make the logits)",
+          {"input": _V, "target": _CI}, {"batch": ("N D", "N"), "unbatched": ("D", "")},
+          ("cutoffs", "div_value", "head_bias"), reductions=("mean",),
+          situations=(_VOCABULARY,),
+          code_prefix="adaptive-softmax", index_dtypes=("int64", "int32"), allows_infinity=False,
+          in_functional=False,
+          classes_attribute="n_classes", **_ONE_FLOAT),
 )  # fmt: skip
 
 
@@ -621,7 +671,9 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe("pinball loss", ("quantile regression",), "recipe-pinball-loss"),
 )  # fmt: skip
 
-_BY_NAME = {spec.name: spec for spec in LOSSES} | {spec.functional: spec for spec in LOSSES}
+_BY_NAME = {spec.name: spec for spec in (*LOSSES, *OUTPUT_LAYERS)} | {
+    spec.functional: spec for spec in LOSSES
+}
 
 
 def lookup(loss: str | object) -> LossSpec:

@@ -205,6 +205,10 @@ FINDING_CODES: dict[str, FindingCode] = {
         _W, "The blank index among a CTC target's labels.",
         "losses/sequences#blank",
     ),
+    "linear-ce-features-mismatch": FindingCode(
+        _E, "A linear_weight whose last dimension is not the input's number of features.",
+        "losses/large-vocabulary#the-weight-is-c-by-d",
+    ),
     "kl-reduction-mean": FindingCode(
         _W, "KLDivLoss with reduction='mean', which is not the KL divergence per sample.",
         "pitfalls#kldivloss-arguments-and-reduction",

@@ -13,7 +13,16 @@ written once, in the catalog. Links are MyST cross-references to each loss's sec
 
 from __future__ import annotations
 
-from lossguide.catalog import FAMILIES, LOSSES, RECIPES, Layout, LossSpec, Role, lookup
+from lossguide.catalog import (
+    FAMILIES,
+    LOSSES,
+    OUTPUT_LAYERS,
+    RECIPES,
+    Layout,
+    LossSpec,
+    Role,
+    lookup,
+)
 from lossguide.finding_codes import FINDING_CODES
 
 __all__ = [
@@ -35,6 +44,10 @@ def loss_link(spec: LossSpec) -> str:
     return f"{{ref}}`{spec.name} <{spec.label}>`"
 
 
+#: The losses of :mod:`torch.nn` and the output layers that compute a loss, in the site's order.
+_EVERY_LOSS = (*LOSSES, *OUTPUT_LAYERS)
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = [header, ["---"] * len(header), *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
@@ -45,14 +58,15 @@ def cheat_sheet() -> str:
     the options that change its result.
 
     >>> sheet = cheat_sheet()
-    >>> sum(line.startswith("| {ref}") for line in sheet.splitlines()) == len(LOSSES)
+    >>> rows = sum(line.startswith("| {ref}") for line in sheet.splitlines())
+    >>> rows == len(LOSSES) + len(OUTPUT_LAYERS)
     True
     >>> print(sheet.splitlines()[0])
     **{doc}`Regression </losses/regression>`**
     """
     sections = []
     for family in FAMILIES:
-        rows = [_cheat_sheet_row(spec) for spec in LOSSES if spec.family is family]
+        rows = [_cheat_sheet_row(spec) for spec in _EVERY_LOSS if spec.family is family]
         heading = f"**{{doc}}`{family.title} </{family.page}>`**"
         sections.append(
             f"{heading}\n\n" + _table(["loss", "for", "input", "target", "options"], rows)
@@ -70,8 +84,9 @@ def _cheat_sheet_row(spec: LossSpec) -> list[str]:
             _dtype(spec, layout, spec.roles_in(layout)[index]) for layout in spec.layouts
         )
         target_cell = f"{target.role.value} ({' or '.join(dtypes)})"
+    function = f"`F.{spec.functional}`" if spec.in_functional else "module only"
     return [
-        f"{loss_link(spec)}<br>`F.{spec.functional}`",
+        f"{loss_link(spec)}<br>{function}",
         spec.task,
         spec.expects,
         target_cell,
@@ -128,6 +143,11 @@ def torch_docs(loss: object) -> str:
     {py:func}`torch.nn.functional.cross_entropy`.
     """
     spec = lookup(loss)
+    if not spec.in_functional:
+        return (
+            f"In torch's documentation: {{py:class}}`torch.nn.{spec.name}`, a module with no "
+            f"function in `torch.nn.functional`."
+        )
     return (
         f"In torch's documentation: {{py:class}}`torch.nn.{spec.name}`, and as a function, "
         f"{{py:func}}`torch.nn.functional.{spec.functional}`."
@@ -145,7 +165,7 @@ def situations_table() -> str:
     | quantile regression | {ref}`pinball loss <recipe-pinball-loss>` (not in torch.nn) |
     """
     losses_for: dict[str, list[str]] = {}
-    for spec in LOSSES:
+    for spec in _EVERY_LOSS:
         for situation in spec.situations:
             losses_for.setdefault(situation, []).append(loss_link(spec))
     for recipe in RECIPES:

@@ -14,7 +14,9 @@ from lib.pages import DOCS
 from lossguide.behaviour import example_tensor
 from lossguide.catalog import (
     CLASS_INDEX_ROLES,
+    EXAMPLE_SIZES,
     LOSSES,
+    OUTPUT_LAYERS,
     Activation,
     InputKind,
     Role,
@@ -23,25 +25,19 @@ from lossguide.catalog import (
 )
 
 DEPRECATED = {"NLLLoss2d"}
-# Added in torch 2.13 and not yet documented here: a fused linear layer plus cross entropy,
-# with weights of its own, so it does not fit "loss(input, target)".
-NOT_YET_COVERED = {"LinearCrossEntropyLoss"}
 SPECS = {spec.name: spec for spec in LOSSES}
+# The output layers that compute a loss, with no torch.nn.functional form.
+OUTPUT_LAYER_SPECS = {spec.name: spec for spec in OUTPUT_LAYERS}
 
 
 def test_every_torch_loss_is_in_the_catalog():
-    torch_losses = set(nn.modules.loss.__all__) - DEPRECATED - NOT_YET_COVERED
+    torch_losses = set(nn.modules.loss.__all__) - DEPRECATED
     assert set(SPECS) == torch_losses
 
 
-# An output layer with weights of its own (torch.nn.modules.adaptive), not a loss of given
-# predictions.
-OWN_WEIGHTS = {"AdaptiveLogSoftmaxWithLoss"}
-
-
 def test_the_site_counts_torchs_loss_classes():
-    """The home page and the loss reference say how many loss classes torch has, and the
-    reference names each one it leaves out."""
+    """The home page and the loss reference say how many loss classes torch has, all of them
+    covered but the deprecated alias, which the reference names."""
     classes = {
         name
         for name in dir(nn)
@@ -49,17 +45,77 @@ def test_the_site_counts_torchs_loss_classes():
         and isinstance(getattr(nn, name), type)
         and issubclass(getattr(nn, name), nn.Module)
     }
-    left_out = DEPRECATED | NOT_YET_COVERED | OWN_WEIGHTS
-    assert classes - left_out == set(SPECS)
-    assert left_out <= classes
+    covered = set(SPECS) | set(OUTPUT_LAYER_SPECS)
+    assert classes - DEPRECATED == covered
+    assert classes >= DEPRECATED
     home = " ".join((DOCS / "index.md").read_text().split())
-    assert f"the {len(SPECS)} losses in `torch.nn`" in home
+    assert f"the {len(covered)} losses in `torch.nn`" in home
     assert f"torch 2.13 has {len(classes)} loss classes" in home
     reference = " ".join((DOCS / "losses" / "index.md").read_text().split())
-    assert f"The {len(SPECS)} losses in `torch.nn`" in reference
+    assert f"The {len(covered)} losses in `torch.nn`" in reference
     assert f"torch 2.13 has {len(classes)} loss classes" in reference
-    for name in left_out:
-        assert f"`{name}`" in reference, name
+    for name in DEPRECATED:
+        assert f"`{name}`, a deprecated alias" in reference, name
+
+
+@pytest.mark.parametrize("spec", OUTPUT_LAYERS, ids=lambda spec: spec.name)
+def test_output_layers_have_no_functional_form(spec):
+    assert not spec.in_functional
+    assert not hasattr(F, spec.functional)
+    assert spec.name not in nn.modules.loss.__all__
+    assert lookup(spec.name) is spec
+    assert lookup(getattr(nn, spec.name)) is spec
+    forward = inspect.signature(getattr(nn, spec.name).forward)
+    names = [name.rstrip("_") for name in forward.parameters if name != "self"]
+    assert [argument.name for argument in spec.arguments] == names
+    assert set(spec.options) <= set(inspect.signature(getattr(nn, spec.name)).parameters)
+    assert spec.classes_attribute is not None
+
+
+def _output_layer(spec, layout, **settings):
+    """An AdaptiveLogSoftmaxWithLoss for the example sizes, and a call of it on one layout."""
+    torch.manual_seed(0)
+    features = EXAMPLE_SIZES["D"][0]
+    module = getattr(nn, spec.name)(features, 6, cutoffs=[2, 4], **settings).double()
+    roles, shapes = spec.roles_in(layout), layout.example_shapes()
+    generator = torch.Generator().manual_seed(0)
+    tensors = [
+        torch.randn(shape, generator=generator, dtype=torch.float64)
+        if role is Role.VALUES
+        else torch.randint(0, 6, shape, generator=generator)
+        for role, shape in zip(roles, shapes, strict=True)
+    ]
+    return module, tensors
+
+
+@pytest.mark.parametrize(
+    ("spec", "layout"),
+    [
+        pytest.param(spec, layout, id=f"{spec.name}-{layout.name}")
+        for spec in OUTPUT_LAYERS
+        for layout in spec.layouts
+    ],
+)
+def test_output_layer_layouts_and_dtypes(spec, layout):
+    """Every documented layout runs, the classes come from the module, and the index dtypes
+    and infinity are what the catalog says."""
+    module, (features, target) = _output_layer(spec, layout, div_value=2.0)  # no empty tail
+    assert torch.isfinite(module(features, target).loss)
+    assert getattr(module, spec.classes_attribute) == 6
+    for name, dtype in INDEX_DTYPES.items():
+        try:
+            module(features, target.to(dtype))
+            accepted = True
+        except RuntimeError:
+            accepted = False
+        assert accepted == (name in spec.index_dtypes), name
+    with pytest.raises(RuntimeError, match=r"Target values should be in \[0, 5\]"):
+        module(features, torch.full_like(target, 6))
+    changed = features.clone()
+    changed.view(-1)[0] = float("inf")
+    assert not torch.isfinite(module(changed, target).loss) or spec.allows_infinity
+    with pytest.raises(RuntimeError):
+        module(features.float(), target)  # one float dtype: the module's
 
 
 def test_names_are_unique():
@@ -72,9 +128,11 @@ def test_arguments_match_forward(spec):
     names = [name for name in forward.parameters if name != "self"]
     # PoissonNLLLoss.forward calls its input "log_input"; the catalog uses the functional's name.
     functional = inspect.signature(getattr(F, spec.functional))
-    assert [argument.name for argument in spec.arguments] == list(functional.parameters)[
-        : len(names)
-    ]
+    arguments = [argument.name for argument in spec.arguments]
+    assert arguments == list(functional.parameters)[: len(arguments)]
+    if len(arguments) != len(names):
+        # The module keeps one itself: LinearCrossEntropyLoss's linear_weight.
+        assert [name for name in arguments if name not in names] == ["linear_weight"]
 
 
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)

@@ -58,6 +58,9 @@ class LossCall:
     tensors: dict[str, torch.Tensor]
     #: ``reduction`` and every option the catalog lists for the loss, as the loss will see it.
     options: dict[str, object]
+    #: The number of classes a module that owns its output layer says it has
+    #: (:attr:`LossSpec.classes_attribute`), which no argument's shape gives.
+    module_classes: int | None = None
     _stats: dict[str, Stats | None] = field(default_factory=dict)
 
     @property
@@ -79,6 +82,25 @@ class LossCall:
             for argument in self.spec.arguments
         ]
         return resolve(self.spec, shapes)
+
+    @cached_property
+    def classes(self) -> int | None:
+        """How many classes the call has: the module's own count, else the size ``C`` of the
+        layout (the input's class dimension, or ``linear_weight``'s first), else the size of
+        the input's last dimension for a loss whose input holds the classes; ``None`` when
+        nothing says."""
+        if self.module_classes is not None:
+            return self.module_classes
+        sizes = self.resolution.sizes.get("C")
+        if sizes:
+            return sizes[0]
+        first = self.tensor(self.spec.arguments[0].name)
+        if first is None or first.ndim == 0:
+            return None
+        if not any("C" in layout.shapes[0] for layout in self.spec.layouts):
+            return None
+        dim = self.resolution.class_dim(0)
+        return first.shape[-1 if dim is None else dim]
 
     def index(self, name: str) -> int:
         """The position of argument ``name`` among the loss's positional arguments."""
@@ -135,22 +157,48 @@ def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object])
         ) from None
     bound.apply_defaults()
     parameters = list(signature.parameters)[1:] if is_module else list(signature.parameters)
+    # In order, past the arguments a module keeps itself: LinearCrossEntropyLoss.forward
+    # takes (input, target), and its linear_weight is its own.
+    names = {parameter.rstrip("_") for parameter in parameters}
+    kept = (
+        {argument.name for argument in spec.arguments if argument.name not in names}
+        if is_module and len(parameters) < len(spec.arguments)
+        else set()
+    )
+    passed = [argument for argument in spec.arguments if argument.name not in kept]
     raw = {
         argument.name: bound.arguments[parameter]
-        for argument, parameter in zip(spec.arguments, parameters, strict=False)
+        for argument, parameter in zip(passed, parameters, strict=False)
     }
+    raw |= {name: _module_argument(loss, name) for name in kept}
+    raw = {argument.name: raw[argument.name] for argument in spec.arguments if argument.name in raw}
     options = (
         _module_options(loss, spec) if is_module else _functional_options(bound.arguments, spec)
     )
+    if "ignore_index" in options and options["ignore_index"] is None:
+        options["ignore_index"] = -100  # linear_cross_entropy's None stands for -100
     tensors = {
         name: tensor for name, value in raw.items() if (tensor := _as_tensor(value)) is not None
     }
-    return LossCall(spec, raw, tensors, options)
+    classes = getattr(loss, spec.classes_attribute, None) if spec.classes_attribute else None
+    return LossCall(spec, raw, tensors, options, classes if isinstance(classes, int) else None)
 
 
 @cache
 def _signature(function: Callable[..., object]) -> inspect.Signature:
     return inspect.signature(function)
+
+
+def _module_argument(loss: torch.nn.Module, name: str) -> object:
+    """An argument of the functional form that a module keeps itself, in the shape its
+    ``forward`` passes on: LinearCrossEntropyLoss's ``linear_weight`` is its ``nn.Linear``'s
+    weight, stored flat as ``(C * prod(out_features), in_features)``."""
+    linear = getattr(loss, "linear", None)
+    if name == "linear_weight" and isinstance(linear, torch.nn.Linear):
+        out_features = tuple(getattr(loss, "out_features", ()))
+        classes = getattr(loss, "num_classes", linear.out_features)
+        return linear.weight.detach().reshape(classes, *out_features, linear.in_features)
+    return None
 
 
 def _module_options(loss: torch.nn.Module, spec: LossSpec) -> dict[str, object]:

@@ -9,7 +9,7 @@ import torch
 
 from lossguide.catalog import INDEX_ROLES, Argument, Role
 from lossguide.diagnosis.call import LossCall
-from lossguide.diagnosis.evidence import class_dim, fmt_number
+from lossguide.diagnosis.evidence import fmt_number
 from lossguide.diagnosis.findings import Finding
 
 __all__ = ["CHECKS", "out_of_range_finding"]
@@ -32,16 +32,13 @@ def _index_target(call: LossCall) -> tuple[Argument, torch.Tensor] | None:
 
 
 def class_index_out_of_range(call: LossCall) -> Iterator[Finding]:
-    indices = _index_target(call)
-    name = call.spec.arguments[0].name
-    logits = call.tensor(name)
-    if indices is None or logits is None or logits.ndim == 0:
+    indices, classes = _index_target(call), call.classes
+    if indices is None or classes is None:
         return
     argument, target = indices
     stats = call.stats(argument.name)
     if stats is None:
         return
-    classes = logits.shape[class_dim(call, name)]
     low = -1 if argument.role is Role.PADDED_CLASS_INDEX else 0
     if low <= stats.low and stats.high < classes:
         return

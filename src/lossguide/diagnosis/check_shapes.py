@@ -84,6 +84,8 @@ def target_layout(call: LossCall) -> Iterator[Finding]:
     expected = resolution.expected_shape(index)  # from the input's layout
     if expected is None:
         return  # the input fits no layout either; torch's own error says so
+    if tuple(target.shape) == expected:
+        return  # the target fits; another argument does not (linear_weight's features)
     probabilities_ok = target_argument.role is Role.CLASS_INDEX_OR_PROBABILITIES
     if target.shape == logits.shape:
         yield from _same_shape_target(call, logits, target, probabilities_ok)
@@ -115,14 +117,19 @@ def target_layout(call: LossCall) -> Iterator[Finding]:
 def _same_shape_target(
     call: LossCall, logits: torch.Tensor, target: torch.Tensor, probabilities_ok: bool
 ) -> Iterator[Finding]:
-    dim = call.resolution.class_dim(0)
+    dim = call.resolution.class_dim(call.index(call.spec.target.name))
+    if dim is None:
+        dim = call.resolution.class_dim(0)
     one_hot = bool(((target == 0) | (target == 1)).all() and (target.sum(dim=dim) == 1).all())
     also = " (or target.float(), which it reads as class probabilities)" if probabilities_ok else ""
+    # LinearCrossEntropyLoss's input holds features, so its class probabilities have the
+    # logits' shape, not the input's.
+    has = "the input's shape" if target.shape == logits.shape else "one entry per class, shape"
     if one_hot:
         yield Finding(
             "target-is-one-hot",
             "error",
-            f"target has the input's shape {fmt_shape(target)} and holds a single 1 per "
+            f"target has {has} {fmt_shape(target)} and holds a single 1 per "
             f"sample: one-hot rows. {call.name} needs class indices and raises. Pass "
             f"target.argmax(dim={dim}){also}.",
         )
@@ -131,7 +138,7 @@ def _same_shape_target(
         yield Finding(
             "target-shape-mismatch",
             "error",
-            f"target has the input's shape {fmt_shape(target)} and is not one-hot, but "
+            f"target has {has} {fmt_shape(target)} and is not one-hot, but "
             f"{call.name} needs one class index per sample and raises.{multi}",
         )
 

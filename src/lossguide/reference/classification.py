@@ -34,6 +34,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "linear_cross_entropy",
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
@@ -235,6 +236,94 @@ def cross_entropy(
     smoothed = (1 - label_smoothing) * loss + label_smoothing / num_classes * smoothing
     # Arithmetic on 0-d arrays (one unbatched sample) gives a scalar; 'none' keeps an array.
     return np.asarray(smoothed) if reduction == "none" else smoothed
+
+
+def linear_cross_entropy(
+    input: ArrayLike,
+    linear_weight: ArrayLike,
+    target: ArrayLike,
+    *,
+    linear_bias: ArrayLike | None = None,
+    weight: ArrayLike | None = None,
+    reduction: str = "mean",
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+) -> Floats | np.float64:
+    r"""Cross-entropy of the logits of a final linear layer: :func:`cross_entropy` of
+    :math:`z = x W^\top + b`.
+
+    With features :math:`x_n \in \mathbb{R}^D` and a weight :math:`W` of shape ``(C, D)``,
+
+    .. math:: z_{n,c} = \sum_h x_{n,h} W_{c,h} + b_c, \qquad
+        \ell_n = -w_{y_n} \log \frac{e^{z_{n, y_n}}}{\sum_k e^{z_{n,k}}}
+
+    reduced, weighted, smoothed and ignored exactly as :func:`cross_entropy` does. torch's
+    ``options``, which choose how it computes the loss (in chunks of the batch) and not what
+    it computes, have no NumPy counterpart; ``ignore_index`` is torch's ``-100``, which its
+    default of ``None`` stands for.
+
+    Parameters
+    ----------
+    input : array_like
+        Features before the output layer, ``(N, D)``, or ``(D,)`` for one sample.
+    linear_weight : array_like
+        The output layer's weight, ``(C, D)``, or ``(C, d1, ..., dK, D)`` for a label at each
+        of ``d1 x ... x dK`` positions of every sample (batched input only).
+    target : array_like
+        Class indices, ``(N,)``, ``()`` or ``(N, d1, ..., dK)``, or class probabilities,
+        ``(N, C)``, ``(C,)`` or ``(N, C, d1, ..., dK)``.
+    linear_bias : array_like, optional
+        The output layer's bias, ``(C,)`` or ``(C, d1, ..., dK)``.
+    weight : array_like, optional
+        One weight per class, ``(C,)``.
+    reduction : {'mean', 'sum', 'none'}
+        As :func:`cross_entropy`.
+    ignore_index : int
+        With class indices, a target value that contributes neither loss nor weight.
+    label_smoothing : float
+        :math:`\varepsilon` in ``[0, 1]``, as :func:`cross_entropy`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> features = np.array([[1.0, 0.0], [0.5, -1.0]])
+    >>> linear_weight = np.array([[2.0, 0.0], [0.5, 1.0], [-1.0, 0.0]])
+    >>> print(f"{linear_cross_entropy(features, linear_weight, [0, 2]):.4f}")
+    1.0378
+    >>> print(f"{cross_entropy(features @ linear_weight.T, [0, 2]):.4f}")
+    1.0378
+    """
+    features, layer = as_floats(input, "input"), as_floats(linear_weight, "linear_weight")
+    require_ndim(features, (1, 2), "input", "(N, D) or (D,)")
+    if layer.ndim < 2:
+        raise ValueError(
+            f"linear_weight must have shape (C, D) or (C, d1, ..., dK, D), one row of D "
+            f"features per class; got shape {layer.shape}"
+        )
+    if features.shape[-1] != layer.shape[-1]:
+        raise ValueError(
+            f"input has {features.shape[-1]} features in its last dimension and linear_weight "
+            f"{layer.shape[-1]}; they must be equal (linear_weight is (C, ..., D), not (D, C))"
+        )
+    if features.ndim == 1 and layer.ndim > 2:
+        raise ValueError(
+            f"a linear_weight with more than two dimensions, {layer.shape}, needs batched "
+            f"input (N, D); got shape {features.shape}"
+        )
+    # (N, C, d1, ..., dK), or (C,) unbatched: the classes in the place cross_entropy reads them.
+    logits = np.tensordot(features, layer, axes=([-1], [-1]))
+    if linear_bias is not None:
+        bias = as_floats(linear_bias, "linear_bias")
+        require_shape(bias, layer.shape[:-1], "linear_bias", "linear_weight's without D")
+        logits = logits + bias
+    return cross_entropy(
+        logits,
+        target,
+        weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
 
 
 def _probabilities_and_targets(input: ArrayLike, target: ArrayLike) -> tuple[Floats, Floats]:

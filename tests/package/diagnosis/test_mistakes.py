@@ -302,6 +302,33 @@ MISTAKES = {
         "hinge-input-not-distance", "warning",
         lambda: (nn.HingeEmbeddingLoss(), (logits(8), signs(8))),
     ),
+    # LinearCrossEntropyLoss: features, the output layer's weight, class indices
+    "linear-ce-weight-transposed": Mistake(
+        "linear-ce-features-mismatch", "error",
+        lambda: (F.linear_cross_entropy, (logits(4, 3), logits(3, 7), labels(4, 7))),
+    ),
+    "linear-ce-label-out-of-range": Mistake(
+        "class-index-out-of-range", "error",
+        lambda: (F.linear_cross_entropy, (logits(4, 3), logits(7, 3), torch.tensor([0, 1, 7, 2]))),
+    ),
+    "linear-ce-int32-labels": Mistake(
+        "class-index-not-int64", "error",
+        lambda: (nn.LinearCrossEntropyLoss(3, 7), (logits(4, 3), labels(4, 7).int())),
+    ),
+    "linear-ce-all-padding": Mistake(
+        "all-targets-ignored", "warning",
+        lambda: (nn.LinearCrossEntropyLoss(3, 7), (logits(4, 3), torch.full((4,), -100))),
+    ),
+    "linear-ce-one-hot": Mistake(
+        "target-is-one-hot", "error",
+        lambda: (F.linear_cross_entropy,
+                 (logits(4, 3), logits(7, 3), F.one_hot(labels(4, 7), 7))),
+    ),
+    "adaptive-softmax-label-out-of-range": Mistake(
+        "class-index-out-of-range", "error",
+        lambda: (nn.AdaptiveLogSoftmaxWithLoss(16, 10, cutoffs=[4]),
+                 (logits(4, 16), torch.tensor([0, 3, 9, 10]))),
+    ),
     # functional form: settings from keyword arguments
     "functional-kl-mean-default": Mistake(
         "kl-reduction-mean", "warning",

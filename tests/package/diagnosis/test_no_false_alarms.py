@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from lossguide.catalog import LOSSES
+from lossguide.catalog import LOSSES, OUTPUT_LAYERS
 from lossguide.diagnosis import diagnose
 
 Call = tuple[dict[str, object], tuple[torch.Tensor, ...]]
@@ -233,6 +233,39 @@ def _ctc(m: Maker) -> Call:
     return settings, (log_probs, targets, input_lengths, target_lengths)
 
 
+def _linear_cross_entropy(m: Maker) -> Call:
+    """Features, the output layer's weight and a target, like CrossEntropyLoss's; chunked
+    only where the chunked path applies (no label smoothing, no K-dimensional weight)."""
+    probabilities = m.draw(st.booleans(), label="probability targets")
+    settings, shape = _class_call(m, ignore=not probabilities)
+    settings["label_smoothing"] = m.draw(st.sampled_from([0.0, 0.1]))
+    hidden = m.draw(st.integers(1, 6), label="in_features")
+    features = m.randn(hidden) if not shape else m.randn(shape[0], hidden)
+    linear_weight = m.randn(m.c, *shape[1:], hidden, scale=0.5)
+    if probabilities:
+        target = m.randn(*_logits_shape(m, shape)).softmax(0 if not shape else 1)
+    else:
+        target = _indices(m, shape, settings["ignore_index"])
+    settings["linear_bias"] = m.maybe(lambda: m.randn(m.c, *shape[1:]))
+    if len(shape) == 1 and settings["label_smoothing"] == 0 and not probabilities:
+        chunk = m.draw(st.sampled_from([None, 1, 3]), label="batch_chunk_size")
+        settings["options"] = None if chunk is None else nn.LinearCrossEntropyOptions(chunk)
+    return settings, (features, linear_weight, target)
+
+
+def _adaptive_log_softmax(m: Maker) -> Call:
+    """An adaptive softmax over C + 4 classes, a head of 2 and one or two tail clusters."""
+    classes = m.c + 4
+    cutoffs = [2] if m.draw(st.booleans(), label="one tail") else [2, 4]
+    settings = {"cutoffs": cutoffs, "div_value": m.draw(st.sampled_from([1.0, 2.0, 4.0]))}
+    settings["head_bias"] = m.draw(st.booleans(), label="head_bias")
+    hidden = m.draw(st.integers(16, 24), label="in_features")  # no empty cluster
+    settings["in_features"], settings["n_classes"] = hidden, classes
+    unbatched = m.draw(st.booleans()) and m.draw(st.booleans())
+    shape = () if unbatched else (m.n,)
+    return settings, (m.randn(*shape, hidden), m.randint(0, classes, shape))
+
+
 BUILDERS: dict[str, Callable[[Maker], Call]] = {
     "L1Loss": _regression,
     "MSELoss": _regression,
@@ -255,11 +288,34 @@ BUILDERS: dict[str, Callable[[Maker], Call]] = {
     "TripletMarginLoss": _triplet,
     "TripletMarginWithDistanceLoss": _triplet,
     "CTCLoss": _ctc,
+    "LinearCrossEntropyLoss": _linear_cross_entropy,
+    "AdaptiveLogSoftmaxWithLoss": _adaptive_log_softmax,
 }
 
 
 def test_every_catalog_loss_has_a_builder():
-    assert set(BUILDERS) == {spec.name for spec in LOSSES}
+    assert set(BUILDERS) == {spec.name for spec in (*LOSSES, *OUTPUT_LAYERS)}
+
+
+def _module_call(spec, settings_, args) -> tuple[nn.Module, tuple[torch.Tensor, ...]]:
+    """The module of the loss and what it is called with. LinearCrossEntropyLoss keeps the
+    builder's linear_weight (and linear_bias) in its own nn.Linear, flat, and takes the
+    input and the target."""
+    if spec.name != "LinearCrossEntropyLoss":
+        return getattr(nn, spec.name)(**settings_), args
+    features, linear_weight, target = args
+    settings_ = dict(settings_)
+    bias = settings_.pop("linear_bias")
+    classes, *out_features, hidden = linear_weight.shape
+    module = nn.LinearCrossEntropyLoss(
+        hidden, classes, out_features=tuple(out_features), bias=bias is not None,
+        dtype=linear_weight.dtype, **settings_,
+    )  # fmt: skip
+    with torch.no_grad():
+        module.linear.weight.copy_(linear_weight.reshape(-1, hidden))
+        if bias is not None:
+            module.linear.bias.copy_(bias.reshape(-1))
+    return module, (features, target)
 
 
 def _functional_settings(settings: dict[str, object]) -> dict[str, object]:
@@ -272,15 +328,15 @@ def _functional_settings(settings: dict[str, object]) -> dict[str, object]:
 def test_correct_calls_have_no_findings(spec, data):
     settings_, args = BUILDERS[spec.name](Maker(data))
     before = [arg.clone() for arg in args]
-    module = getattr(nn, spec.name)(**settings_)
+    module, module_args = _module_call(spec, settings_, args)
     function = getattr(F, spec.functional)
     kwargs = _functional_settings(settings_)
 
-    assert diagnose(module, *args) == []
+    assert diagnose(module, *module_args) == []
     assert diagnose(function, *args, **kwargs) == []
 
     # The call really is valid: torch accepts it and returns a finite loss.
-    assert torch.isfinite(module(*args)).all()
+    assert torch.isfinite(module(*module_args)).all()
     assert torch.isfinite(function(*args, **kwargs)).all()
     for arg, original in zip(args, before, strict=True):
         assert torch.equal(arg, original)
@@ -292,13 +348,10 @@ def test_correct_calls_have_no_findings(spec, data):
 def test_correct_calls_on_meta_tensors_say_only_that_values_went_unchecked(spec, data):
     """Meta tensors, as tracing tools make: shapes and dtypes but no values to check."""
     settings_, args = BUILDERS[spec.name](Maker(data))
-    meta = {
-        name: value.to("meta") if isinstance(value, torch.Tensor) else value
-        for name, value in settings_.items()
-    }
-    module = getattr(nn, spec.name)(**meta)
-    codes = [finding.code for finding in diagnose(module, *(arg.to("meta") for arg in args))]
-    assert codes == ["values-not-checked"]
+    module, module_args = _module_call(spec, settings_, args)
+    module = module.to("meta")  # and the weights it holds
+    meta_args = (arg.to("meta") for arg in module_args)
+    assert [finding.code for finding in diagnose(module, *meta_args)] == ["values-not-checked"]
 
 
 @pytest.mark.parametrize("spec", LOSSES, ids=lambda spec: spec.name)
@@ -312,9 +365,20 @@ def test_float64_calls_have_no_findings(spec, data):
         name: value.double() if isinstance(value, torch.Tensor) else value
         for name, value in settings_.items()
     }
-    module = getattr(nn, spec.name)(**settings_)
+    module, module_args = _module_call(spec, settings_, args)
+    assert diagnose(module, *module_args) == []
+    assert torch.isfinite(module(*module_args)).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_correct_adaptive_softmax_calls_have_no_findings(data):
+    """AdaptiveLogSoftmaxWithLoss exists only as a module, with weights of its own."""
+    settings_, args = BUILDERS["AdaptiveLogSoftmaxWithLoss"](Maker(data))
+    torch.manual_seed(0)
+    module = nn.AdaptiveLogSoftmaxWithLoss(**settings_)
     assert diagnose(module, *args) == []
-    assert torch.isfinite(module(*args)).all()
+    assert torch.isfinite(module(*args).loss)
 
 
 def test_gaussian_nll_loss_with_a_float_variance():

@@ -16,7 +16,13 @@ from lossguide import reference
 
 # Arguments that torch wants as int64 when they hold integers; any other array becomes float64.
 INDEX_ARGUMENTS = {"target", "targets", "input_lengths", "target_lengths"}
-INDEX_TARGET_LOSSES = {"cross_entropy", "nll_loss", "multi_margin_loss", "multilabel_margin_loss"}
+INDEX_TARGET_LOSSES = {
+    "cross_entropy",
+    "linear_cross_entropy",
+    "nll_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+}
 SCALAR_ARGUMENTS = {
     "margin",
     "p",

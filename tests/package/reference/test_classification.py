@@ -185,3 +185,49 @@ def test_multilabel_margin_loss(agrees, data, shape, reduction):
     index = st.integers(-1, shape[-1] - 1)
     target = data.draw(arrays(np.int64, shape, elements=index))
     agrees("multilabel_margin_loss", scores, target, reduction=reduction)
+
+
+@st.composite
+def linear_problems(draw):
+    """Features, an output layer's weight and bias, and a target of class indices or class
+    probabilities, in each layout torch takes: batched, unbatched, K-dimensional."""
+    classes, hidden = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    unbatched = draw(st.integers(0, 4)) == 0
+    batch = draw(st.integers(0, 4))
+    extra = () if unbatched else tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    features = draw(arrays(np.float64, (hidden,) if unbatched else (batch, hidden),
+                           elements=st.floats(-3, 3)))  # fmt: skip
+    linear_weight = draw(arrays(np.float64, (classes, *extra, hidden), elements=st.floats(-3, 3)))
+    bias = draw(st.one_of(st.none(), arrays(np.float64, (classes, *extra), elements=LOGITS)))
+    logits_shape = (classes,) if unbatched else (batch, classes, *extra)
+    if draw(st.booleans()):
+        target = draw(arrays(np.float64, logits_shape, elements=st.floats(0, 1)))
+        ignore_index = None  # torch raises on any ignore_index with class probabilities
+    else:
+        ignore_index = draw(st.sampled_from([-100, 0, classes - 1]))
+        target = draw(class_targets(logits_shape, 0 if unbatched else 1, ignore_index))
+    return features, linear_weight, bias, target, ignore_index
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    problem=linear_problems(),
+    reduction=REDUCTIONS,
+    label_smoothing=st.one_of(st.just(0.0), st.floats(0, 1)),
+)
+def test_linear_cross_entropy(agrees, data, problem, reduction, label_smoothing):
+    features, linear_weight, bias, target, ignore_index = problem
+    weight = data.draw(class_weights(linear_weight.shape[0]))
+    ignore = {} if ignore_index is None else {"ignore_index": ignore_index}
+    agrees(
+        "linear_cross_entropy",
+        features,
+        linear_weight,
+        target,
+        linear_bias=bias,
+        weight=weight,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+        **ignore,
+    )

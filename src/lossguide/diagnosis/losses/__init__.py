@@ -14,12 +14,24 @@ from types import ModuleType
 
 from lossguide.diagnosis.call import LossCall
 from lossguide.diagnosis.findings import Finding
-from lossguide.diagnosis.losses import cross_entropy, ctc_loss, kl_div, poisson_nll_loss
+from lossguide.diagnosis.losses import (
+    cross_entropy,
+    ctc_loss,
+    kl_div,
+    linear_cross_entropy,
+    poisson_nll_loss,
+)
 
 __all__ = ["RULES", "rules_for"]
 
 Check = Callable[[LossCall], Iterable[Finding]]
-_MODULES: tuple[ModuleType, ...] = (cross_entropy, ctc_loss, kl_div, poisson_nll_loss)
+_MODULES: tuple[ModuleType, ...] = (
+    cross_entropy,
+    ctc_loss,
+    kl_div,
+    linear_cross_entropy,
+    poisson_nll_loss,
+)
 
 #: The checks of each loss that has rules of its own, by its functional name.
 RULES: dict[str, tuple[Check, ...]] = {
