@@ -70,8 +70,16 @@ class Site:
         return self.root / "build-ok.json"
 
 
+# Not passed on: a matplotlib backend chosen in the caller's shell (MPLBACKEND=Agg is common on
+# servers) would stop ipykernel from choosing its inline backend, and every figure on the site
+# would be the text "<Figure size ...>".
+NOT_PASSED_ON = ("MPLBACKEND",)
+
+
 def environment(**extra: str) -> dict[str, str]:
-    return {**os.environ, **ENVIRONMENT, **extra}
+    """The environment a build runs in: the caller's, less NOT_PASSED_ON, with ENVIRONMENT."""
+    inherited = {key: value for key, value in os.environ.items() if key not in NOT_PASSED_ON}
+    return {**inherited, **ENVIRONMENT, **extra}
 
 
 def build(

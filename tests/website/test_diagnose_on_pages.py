@@ -11,7 +11,6 @@ of its calls; every call in any other cell must give no findings. Cells tagged
 from __future__ import annotations
 
 import functools
-import os
 import warnings
 from pathlib import Path
 
@@ -53,8 +52,11 @@ class CallRecorder:
 
 @pytest.fixture(scope="module")
 def shell():
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    return InteractiveShell.instance()
+    # Figures drawn off screen, for this module only: kernels that later tests start inherit
+    # the environment, and would show no figure with MPLBACKEND=Agg.
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("MPLBACKEND", "Agg")
+        yield InteractiveShell.instance()
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -393,6 +393,8 @@ def runs(tmp_path_factory):
     with pytest.MonkeyPatch.context() as environment:
         for key, value in sitebuild.ENVIRONMENT.items():
             environment.setenv(key, value)
+        for key in sitebuild.NOT_PASSED_ON:
+            environment.delenv(key, raising=False)
         environment.delenv("LOSSGUIDE_WARM_KERNELS", raising=False)  # no serve session's
         # Recorded, so that the context restores whatever the build setup changes.
         for key in ("JUPYTER_PATH", "IPYTHONDIR"):
