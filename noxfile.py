@@ -4,7 +4,7 @@ nox -s tests         pytest: the package's tests and doctests; no site build
 nox -s oldest        the same with the oldest NumPy and torch that pyproject.toml allows
 nox -s site          build the site (incrementally when it can) and check it as readers get it
 nox -s reproducible  two clean builds must execute to identical outputs
-nox -s lint          ruff
+nox -s lint          ruff, and mypy --strict over the package
 nox -s build         the sdist and wheel in dist/, checked, and the wheel's doctests run
 nox -s docs          clean build of the site into build/html
 nox -s serve         live-reloading build for authors
@@ -105,10 +105,11 @@ def reproducible(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint and check formatting with ruff."""
-    session.install(*CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "lint"))
+    """Lint and check formatting with ruff; type-check the package with mypy --strict."""
+    _install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")  # settings in pyproject.toml
 
 
 @nox.session

@@ -20,9 +20,10 @@ about a loss is written once; ``tests/package/test_catalog.py`` checks each one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypedDict
 
 __all__ = [
     "FAMILIES",
@@ -405,12 +406,12 @@ def _spec(
     family: Family,
     task: str,
     expects: str,
-    arguments: dict[str, Role | Argument],
-    layouts: dict[str, tuple[str, ...]],
+    arguments: Mapping[str, Role | Argument],
+    layouts: Mapping[str, tuple[str, ...]],
     options: tuple[str, ...] = (),
     *,
-    layout_roles: dict[str, tuple[Role, ...]] | None = None,
-    layout_index_dtypes: dict[str, tuple[str, ...]] | None = None,
+    layout_roles: Mapping[str, tuple[Role, ...]] | None = None,
+    layout_index_dtypes: Mapping[str, tuple[str, ...]] | None = None,
     **facts: object,
 ) -> LossSpec:
     """Build a LossSpec; each layout is written as one string per argument, e.g. "N C"."""
@@ -453,13 +454,25 @@ _K_DIMENSIONAL_INT64 = {"K-dimensional": ("int64",)}
 _TRIPLET = {"anchor": _V, "positive": _V, "negative": _V}
 # Regression: an integer prediction is promoted, and an infinite value is never meaningful.
 # torch warns when they broadcast, and an integer target is promoted.
-_REGRESSION_FACTS = {
+
+
+class _Facts(TypedDict, total=False):
+    """Facts that several losses share, given to _spec as keyword arguments."""
+
+    promotes_integer_input: bool
+    allows_infinity: bool
+    warns_when_broadcasting: bool
+    promotes_integer_target: bool
+    mixed_float_dtypes: MixedFloatDtypes | None
+
+
+_REGRESSION_FACTS: _Facts = {
     "promotes_integer_input": True,
     "allows_infinity": False,
     "warns_when_broadcasting": True,
     "promotes_integer_target": True,
 }
-_ONE_FLOAT = {"mixed_float_dtypes": None}
+_ONE_FLOAT: _Facts = {"mixed_float_dtypes": None}
 _VOCABULARY = "many classes / a language model's vocabulary"
 
 #: Every loss class in :mod:`torch.nn` that a reader would choose today, in the site's order.

@@ -29,6 +29,7 @@ import resource
 import time
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -123,7 +124,9 @@ def measure(
             # A thread pool the parent started does not survive a fork (GNU OpenMP waits
             # for its threads forever): one thread runs every operation inline.
             torch.set_num_threads(1)
-            report = {"result": _pass(method, tokens, hidden, vocabulary, repeats, seed)}
+            report: dict[str, object] = {
+                "result": _pass(method, tokens, hidden, vocabulary, repeats, seed)
+            }
         except BaseException as error:
             report = {"error": f"{type(error).__name__}: {error}"}
         os.write(write_end, json.dumps(report).encode())
@@ -132,10 +135,10 @@ def measure(
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     os.waitpid(pid, 0)
-    report = json.loads(data) if data else {"error": "the measuring process died"}
-    if "error" in report:
-        raise RuntimeError(f"measuring {method} failed: {report['error']}")
-    peak_mb, seconds, loss = report["result"]
+    received: dict[str, Any] = json.loads(data) if data else {"error": "the measuring process died"}
+    if "error" in received:
+        raise RuntimeError(f"measuring {method} failed: {received['error']}")
+    peak_mb, seconds, loss = received["result"]
     return Measurement(method, tokens, hidden, vocabulary, peak_mb, seconds, loss)
 
 
@@ -167,7 +170,8 @@ def _pass(
         layer = nn.AdaptiveLogSoftmaxWithLoss(hidden, vocabulary, adaptive_cutoffs(vocabulary))
 
         def loss() -> torch.Tensor:
-            return layer(features, target).loss
+            output: torch.Tensor = layer(features, target).loss
+            return output
 
     else:
         weight = (torch.randn(vocabulary, hidden) / hidden**0.5).requires_grad_()

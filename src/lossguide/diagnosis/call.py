@@ -143,8 +143,11 @@ def _stats_of(tensor: torch.Tensor | None) -> Stats | None:
 def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object]) -> LossCall:
     """Bind ``loss(*args, **kwargs)`` as torch would; raise :class:`BadCall` where it cannot."""
     spec = lookup(loss)
-    is_module = isinstance(loss, torch.nn.Module)
-    function = type(loss).forward if is_module else loss
+    module = loss if isinstance(loss, torch.nn.Module) else None
+    is_module = module is not None
+    function = type(module).forward if module is not None else loss
+    if not callable(function):
+        raise BadCall(f"{spec.name}: {loss!r} cannot be called")
     signature = _signature(function)
     try:
         bound = (
@@ -159,9 +162,9 @@ def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object])
     parameters = list(signature.parameters)[1:] if is_module else list(signature.parameters)
     # In order, past the arguments a module keeps itself: LinearCrossEntropyLoss.forward
     # takes (input, target), and its linear_weight is its own.
-    names = {parameter.rstrip("_") for parameter in parameters}
+    parameter_names = {parameter.rstrip("_") for parameter in parameters}
     kept = (
-        {argument.name for argument in spec.arguments if argument.name not in names}
+        {argument.name for argument in spec.arguments if argument.name not in parameter_names}
         if is_module and len(parameters) < len(spec.arguments)
         else set()
     )
@@ -170,10 +173,13 @@ def read_call(loss: object, args: tuple[object, ...], kwargs: dict[str, object])
         argument.name: bound.arguments[parameter]
         for argument, parameter in zip(passed, parameters, strict=False)
     }
-    raw |= {name: _module_argument(loss, name) for name in kept}
+    if module is not None:
+        raw |= {name: _module_argument(module, name) for name in kept}
     raw = {argument.name: raw[argument.name] for argument in spec.arguments if argument.name in raw}
     options = (
-        _module_options(loss, spec) if is_module else _functional_options(bound.arguments, spec)
+        _module_options(module, spec)
+        if module is not None
+        else _functional_options(bound.arguments, spec)
     )
     if "ignore_index" in options and options["ignore_index"] is None:
         options["ignore_index"] = -100  # linear_cross_entropy's None stands for -100

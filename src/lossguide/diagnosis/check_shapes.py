@@ -22,7 +22,7 @@ def broadcast_shapes(call: LossCall) -> Iterator[Finding]:
         same_as = call.spec.same_shape_as(argument.name)
         tensor = call.tensor(argument.name)
         other = call.tensor(same_as) if same_as else None
-        if tensor is None or other is None or tensor.shape == other.shape:
+        if same_as is None or tensor is None or other is None or tensor.shape == other.shape:
             continue
         pair = f"{same_as} has shape {fmt_shape(other)} and {argument.name} {fmt_shape(tensor)}"
         try:
@@ -117,7 +117,10 @@ def target_layout(call: LossCall) -> Iterator[Finding]:
 def _same_shape_target(
     call: LossCall, logits: torch.Tensor, target: torch.Tensor, probabilities_ok: bool
 ) -> Iterator[Finding]:
-    dim = call.resolution.class_dim(call.index(call.spec.target.name))
+    target_argument = call.spec.target
+    if target_argument is None:
+        return
+    dim = call.resolution.class_dim(call.index(target_argument.name))
     if dim is None:
         dim = call.resolution.class_dim(0)
     one_hot = bool(((target == 0) | (target == 1)).all() and (target.sum(dim=dim) == 1).all())
