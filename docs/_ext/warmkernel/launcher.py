@@ -9,6 +9,7 @@ passes signals on to the forked kernel and exits when it does. If the warm proce
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -53,8 +54,15 @@ def launch(folder: Path, spec_folder: str, kernel_args: list[str]) -> None:
         command = [sys.executable, "-m", "ipykernel_launcher", *kernel_args]
         os.execve(sys.executable, command, environment)
     kernel = int(reply)
+
+    def pass_on(signum: int, frame: object) -> None:
+        # A kernel that has already exited (its heartbeat could not bind its port, say) has
+        # nothing left to signal: jupyter_client then sees this process end too.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(kernel, signum)
+
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(signum, lambda signum, frame: os.kill(kernel, signum))
+        signal.signal(signum, pass_on)
     while connection.recv(64):  # returns b"" when the kernel has exited
         pass
 
