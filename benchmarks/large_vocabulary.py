@@ -7,9 +7,9 @@ For each vocabulary size and each of :data:`lossguide.memory.METHODS` (cross-ent
 logits held in memory, ``F.linear_cross_entropy`` without options and chunked by 1024 and by
 256 rows, and an adaptive softmax), :func:`lossguide.memory.measure` forks a process that
 makes the features, the weight and Zipf-distributed targets, and reports the rise of its
-peak resident memory (``ru_maxrss``) above its memory after that setup, and the fastest of
-``--repeats`` passes. torch runs on one thread. Prints a Markdown table, the machine's core
-count and the load average before and after.
+peak resident memory (``VmHWM``, reset after that setup) above its memory after setup, and
+the fastest of ``--repeats`` passes. torch runs on one thread. Prints a Markdown table, the
+machine's core count and the load average before and after.
 """
 
 from __future__ import annotations
